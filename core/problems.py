@@ -1,0 +1,221 @@
+"""Problems found in a case file, and how they are located and explained.
+
+A ``Problem`` carries a stable English ``code`` (for tools), the field path and the file position (for people),
+and parameters for the translated message. Pydantic's own errors are mapped onto our codes here so that the
+CLI never shows pydantic's wording, never a traceback, and never the rejected value (it may be personal data).
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from jubao.i18n import Lang, has, t
+
+Loc = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Problem(BaseModel):
+    """One thing wrong (or worth a warning) in one file."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    """Stable snake_case code, e.g. ``invalid_phone``; documented in docs/cli.md."""
+    loc: Loc = ()
+    """Field path as a tuple, e.g. ``("incidents", 0, "from_number")``; empty for the whole file."""
+    line: int | None = None
+    """1-based line in the file, when known."""
+    column: int | None = None
+    """1-based column in the file, when known."""
+    severity: Severity = Severity.ERROR
+    params: dict[str, str] = {}
+    """Values for the message template. Never personal data."""
+    detail: str | None = None
+    """English fallback text for codes without a template."""
+
+    @property
+    def path(self) -> str:
+        """The field path written as ``incidents[0].from_number``."""
+        return format_loc(self.loc)
+
+    def message(self, lang: Lang) -> str:
+        """The explanation in ``lang``: what is wrong and how to fix it."""
+        key = f"problem.{self.code}"
+        if has(key, lang) or has(key, "en"):
+            text = t(key, lang, **self.params)
+        else:
+            text = t("problem.invalid", lang, detail=self.detail or self.code)
+        hint = self.params.get("hint")
+        if hint:
+            text += t("problem.hint_separator", lang) + t(f"hint.{hint}", lang)
+        suggestion = self.params.get("suggestion")
+        if suggestion:
+            text += t("problem.did_you_mean", lang, suggestion=suggestion)
+        return text
+
+    def located(self, line: int | None, column: int | None) -> Problem:
+        return self.model_copy(update={"line": line, "column": column})
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_CODE_BY_PYDANTIC_TYPE: dict[str, str] = {
+    "missing": "missing_field",
+    "extra_forbidden": "unknown_field",
+    "enum": "unknown_value",
+    "literal_error": "unknown_value",
+    "string_type": "not_text",
+    "string_too_short": "empty_text",
+    "string_too_long": "text_too_long",
+    "string_pattern_mismatch": "bad_format",
+    "int_type": "not_an_integer",
+    "int_parsing": "not_an_integer",
+    "int_from_float": "not_an_integer",
+    "bool_type": "not_a_boolean",
+    "bool_parsing": "not_a_boolean",
+    "decimal_type": "not_a_number",
+    "decimal_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "float_parsing": "not_a_number",
+    "finite_number": "not_a_number",
+    "decimal_max_places": "too_many_decimals",
+    "decimal_max_digits": "out_of_range",
+    "decimal_whole_digits": "out_of_range",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "too_short": "too_few_items",
+    "too_long": "too_many_items",
+    "model_type": "not_a_mapping",
+    "model_attributes_type": "not_a_mapping",
+    "dict_type": "not_a_mapping",
+    "tuple_type": "not_a_list",
+    "list_type": "not_a_list",
+    "date_type": "invalid_date",
+    "date_parsing": "invalid_date",
+    "date_from_datetime_parsing": "invalid_date",
+    "date_from_datetime_inexact": "invalid_date",
+    "datetime_type": "invalid_datetime",
+    "datetime_parsing": "invalid_datetime",
+    "datetime_from_date_parsing": "invalid_datetime",
+    "datetime_object_invalid": "invalid_datetime",
+    "jubao_phone": "invalid_phone",
+    "jubao_province": "invalid_province",
+    "jubao_id_number": "invalid_id_number",
+    "jubao_credit_code": "invalid_credit_code",
+    "jubao_date_too_early": "date_too_early",
+    "jubao_date_in_future": "date_in_future",
+}
+
+_BOUND_KEYS = ("gt", "ge", "lt", "le", "max_length", "min_length", "decimal_places", "max_digits", "pattern")
+
+
+def problems_from_validation_error(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` raised while validating ``model`` into problems, in input order."""
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False, include_context=True, include_input=True):
+        loc: Loc = tuple(item["loc"])
+        ctx: Mapping[str, Any] = item.get("ctx") or {}
+        kind = item["type"]
+        if kind == "jubao_consistency":
+            for sub in ctx.get("problems", []):
+                problems.append(Problem(code=sub["code"], loc=(*loc, *sub["loc"]), params={"hint": sub["hint"]}))
+            continue
+        code = _CODE_BY_PYDANTIC_TYPE.get(kind, "invalid")
+        params = {key: str(ctx[key]) for key in _BOUND_KEYS if key in ctx}
+        if "reason" in ctx:
+            params["reason"] = str(ctx["reason"])
+        if code == "unknown_value":
+            params.update(_enum_params(ctx, item.get("input")))
+        elif code == "unknown_field" and loc:
+            suggestion = _closest(str(loc[-1]), field_names_at(model, loc[:-1]))
+            if suggestion:
+                params["suggestion"] = suggestion
+            params["allowed"] = ", ".join(field_names_at(model, loc[:-1]))
+        elif code == "out_of_range":
+            params["bound"] = _describe_bound(ctx)
+        problems.append(Problem(code=code, loc=loc, params=params, detail=item["msg"]))
+    return _drop_consequential(problems)
+
+
+def _drop_consequential(problems: list[Problem]) -> list[Problem]:
+    """Drop a list-length problem caused only by its items being invalid (pydantic counts valid items)."""
+
+    def has_item_problem(loc: Loc) -> bool:
+        return any(len(other.loc) > len(loc) and other.loc[: len(loc)] == loc for other in problems)
+
+    return [p for p in problems if not (p.code == "too_few_items" and has_item_problem(p.loc))]
+
+
+def _enum_params(ctx: Mapping[str, Any], raw: object) -> dict[str, str]:
+    expected = str(ctx.get("expected", ""))
+    choices = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",") if part.strip(" '")]
+    params = {"expected": ", ".join(choices)}
+    if isinstance(raw, str):
+        suggestion = _closest(raw, choices)
+        if suggestion:
+            params["suggestion"] = suggestion
+    return params
+
+
+def _describe_bound(ctx: Mapping[str, Any]) -> str:
+    for key, symbol in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+        if key in ctx:
+            return f"{symbol} {ctx[key]}"
+    if "max_digits" in ctx:
+        return f"≤ {ctx['max_digits']} digits"
+    return ""
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def field_names_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names of the model found by walking ``loc`` from ``model`` (empty if it leads elsewhere)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _inner_model(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """Unwrap ``X | None``, ``tuple[X, ...]`` and ``Annotated[X, …]`` down to a model class if there is one."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _inner_model(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        for arg in typing.get_args(annotation):
+            inner = _inner_model(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+        return None
+    return annotation
