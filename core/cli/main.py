@@ -1,0 +1,87 @@
+"""Entry point of the ``jubao`` command.
+
+Error policy: usage errors exit 2 (click), invalid input exits 2 with every problem listed, an unexpected
+exception prints one sentence and exits 1 — a traceback only with ``--debug`` (it may contain personal data).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from jubao import __version__
+from jubao._compat import unsupported_python_message
+from jubao.cli.schema import schema
+from jubao.cli.state import CliState, state
+from jubao.cli.validate import validate
+from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS
+
+EXIT_INTERNAL_ERROR = 1
+
+
+class JubaoGroup(click.Group):
+    """Turns unexpected exceptions into one translated sentence unless ``--debug`` is on."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            current = state()
+            if current.debug:
+                raise
+            click.echo(_internal_error_sentence(current, exc), err=True)
+            ctx.exit(EXIT_INTERNAL_ERROR)
+
+
+def _internal_error_sentence(current: CliState, exc: Exception) -> str:
+    """One sentence naming only the exception type (its message may hold personal data).
+
+    Must not fail itself: if the message catalogue is what broke, fall back to fixed English text.
+    """
+    try:
+        return current.t("cli.internal_error", kind=type(exc).__name__)
+    except Exception:
+        return f"Internal error in jubao ({type(exc).__name__}). Run again with --debug and report it."
+
+
+@click.group(cls=JubaoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="jubao", message="%(prog)s %(version)s")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS, case_sensitive=False),
+    default=DEFAULT_LANG,
+    envvar=ENV_VAR,
+    show_envvar=True,
+    show_default=True,
+    help="输出语言 / output language (zh, en).",
+)
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="JUBAO_DEBUG",
+    help="出错时显示完整回溯（可能含个人信息）/ show full tracebacks (may contain personal data).",
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str, debug: bool) -> None:
+    """jubao（举报）：整理催收骚扰（爆通讯录）的举报材料。
+
+    jubao: classify reports of abusive debt collection and route them to the right channels.
+    """
+    ctx.obj = CliState(lang="en" if lang.lower() == "en" else "zh", debug=debug)
+
+
+cli.add_command(validate)
+cli.add_command(schema)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    message = unsupported_python_message()
+    if message:
+        click.echo(message, err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+    cli(prog_name="jubao")

@@ -1,0 +1,116 @@
+"""``jubao validate``: check case files and list every problem with its file, line and field path."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from jubao.case import Case
+from jubao.cli.state import CliState, state
+from jubao.loading import CaseFileError, load_case, parse_case_text
+from jubao.problems import Problem
+
+EXIT_INVALID = 2
+JSON_FORMAT = "jubao.validate/1"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    case: Case | None
+    problems: tuple[Problem, ...]
+
+
+@click.command()
+@click.argument("cases", nargs=-1, type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（键名为英文，稳定）/ machine-readable JSON output.")
+def validate(cases: tuple[str, ...], as_json: bool) -> None:
+    """校验案件文件（YAML 或 JSON；- 表示标准输入）/ validate case files (YAML or JSON; - for stdin).
+
+    Exit status: 0 if every file is valid, 2 if any is not.
+    """
+    current = state()
+    if not cases:
+        raise click.UsageError(current.t("cli.no_input"))
+    outcomes = [_check(source, current) for source in cases]
+    if as_json:
+        click.echo(json.dumps(_as_json(outcomes, current), ensure_ascii=False, indent=2))
+    else:
+        _print_human(outcomes, current)
+    if any(outcome.problems for outcome in outcomes):
+        raise click.exceptions.Exit(EXIT_INVALID)
+
+
+def _check(source: str, current: CliState) -> Outcome:
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+            fmt = "json" if text.lstrip().startswith("{") else "yaml"
+            name = current.t("cli.stdin_name")
+            return Outcome(name, parse_case_text(text, fmt=fmt, source=name), ())
+        return Outcome(source, load_case(Path(source)), ())
+    except CaseFileError as exc:
+        return Outcome(exc.source, None, tuple(exc.problems))
+
+
+def _location(outcome: Outcome, problem: Problem) -> str:
+    where = outcome.source
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    return where
+
+
+def _print_human(outcomes: list[Outcome], current: CliState) -> None:
+    for outcome in outcomes:
+        if outcome.case is not None:
+            case = outcome.case
+            click.echo(
+                "✓ "
+                + current.t(
+                    "cli.file_ok",
+                    path=outcome.source,
+                    incidents=len(case.incidents),
+                    contacts=len(case.contacts.reached),
+                    evidence=len(case.evidence),
+                )
+            )
+            continue
+        click.echo("✗ " + current.t("cli.file_bad", path=outcome.source, count=len(outcome.problems)), err=True)
+        for problem in outcome.problems:
+            field = f" {problem.path}:" if problem.path else ""
+            click.echo(f"  {_location(outcome, problem)}:{field} {problem.message(current.lang)}", err=True)
+    if len(outcomes) > 1:
+        bad = sum(1 for outcome in outcomes if outcome.problems)
+        click.echo(current.t("cli.summary", total=len(outcomes), ok=len(outcomes) - bad, bad=bad))
+
+
+def _as_json(outcomes: list[Outcome], current: CliState) -> dict[str, object]:
+    return {
+        "format": JSON_FORMAT,
+        "valid": not any(outcome.problems for outcome in outcomes),
+        "files": [
+            {
+                "source": outcome.source,
+                "valid": not outcome.problems,
+                "problems": [
+                    {
+                        "code": problem.code,
+                        "severity": problem.severity.value,
+                        "path": problem.path,
+                        "loc": list(problem.loc),
+                        "line": problem.line,
+                        "column": problem.column,
+                        "message": problem.message(current.lang),
+                    }
+                    for problem in outcome.problems
+                ],
+            }
+            for outcome in outcomes
+        ],
+    }
