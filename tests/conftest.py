@@ -1,0 +1,54 @@
+"""Shared fixtures: repository paths and a CLI runner that keeps stdout and stderr apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def example_cases() -> list[Path]:
+    return sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")])
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.delenv("JUBAO_LANG", raising=False)
+    monkeypatch.delenv("JUBAO_DEBUG", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def write(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a file into a temporary directory and return its path."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+MINIMAL_CASE = """\
+reporter:
+  role: borrower
+  name: 测试人
+  phone: 138 0000 0001
+  region: {province: 广东省}
+lender:
+  name: 示例银行
+  kind: bank
+incidents:
+  - time: 2026-10-01 10:00
+    medium: call
+    target: {kind: borrower}
+"""
