@@ -151,3 +151,11 @@ def test_unexpected_errors_are_one_sentence_unless_debug(runner: CliRunner, monk
     assert "Traceback" not in result.output
     debug = runner.invoke(cli, ["--debug", *args])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_yaml_syntax_error_is_located_without_traceback(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate", str(DATA / "invalid" / "syntax-error.yaml")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "syntax-error.yaml:4:" in result.stderr
+    assert "YAML 语法错误" in result.stderr
