@@ -82,10 +82,18 @@ class SourceDocument:
         return None
 
 
-def parse_yaml(text: str) -> SourceDocument:
-    """Parse one YAML document; raise ``SourceError`` for syntax errors, aliases and duplicate keys."""
+class _TrustedLoader(_CaseLoader):
+    """For files the project writes itself (rules, catalogues): aliases allowed, to avoid repeating citations."""
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        return yaml.composer.Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+
+
+def parse_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
+    """Parse one YAML document; raise ``SourceError`` for syntax errors, aliases (unless allowed) and duplicate
+    keys."""
     try:
-        loader = _CaseLoader(text)
+        loader = _TrustedLoader(text) if allow_aliases else _CaseLoader(text)
     except yaml.reader.ReaderError as exc:
         bad_line = text.count("\n", 0, exc.position) + 1
         raise SourceError("yaml_syntax", bad_line, detail=f"control character #x{exc.character:04x}") from exc

@@ -1,0 +1,441 @@
+"""Load the rule files into a checked, ordered ``RuleSet``.
+
+Loading is strict: a file that does not parse or validate, or a rule that refers to an unknown fact, parameter,
+channel or characterisation, stops the load with every problem listed (file, line, rule id). Lint findings that
+do not make the rules wrong (a parameter nobody uses) are warnings, shown by ``jubao rules check``.
+
+Rules are ordered into *strata*: a rule that reads a derived fact runs in a later stratum than every rule that
+concludes it. Within a stratum nothing a rule reads can change, so negation is sound and the order of firing does
+not matter; between strata the conclusions are combined (max, union, …) as the fact catalogue says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from jubao.conditions import ORDER_OPS, SET_OPS, Leaf, Op, ParamRef, leaves, negated_leaves, required_leaves
+from jubao.features import FEATURE_NAMES
+from jubao.problems import Problem, Severity, format_loc, problems_from_validation_error
+from jubao.rules import (
+    CatalogueFile,
+    Channel,
+    FactSpec,
+    FactType,
+    Parameter,
+    ParameterFile,
+    Rule,
+    RuleFile,
+    Text,
+)
+from jubao.sourcemap import SourceDocument, SourceError, parse_yaml
+
+CATALOGUE = "catalogue.yaml"
+PARAMETER_DIR = "parameters"
+SKIPPED_DIRS = ("tests", "__pycache__")
+
+
+class RuleSetError(Exception):
+    """The rule files cannot be used; ``problems`` lists why (each with file, line and rule id)."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the rule files")
+        self.problems = problems
+
+
+class RuleProblem(Problem):
+    """A problem in a rule file."""
+
+    file: str = ""
+    rule_id: str | None = None
+
+    def render(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        rule = f" rule {self.rule_id}:" if self.rule_id else ""
+        path = f" {self.path}:" if self.path else ""
+        return f"{where}:{rule}{path} {self.detail or self.code}"
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """A directory of rule files: the bundled rules/ or a plugin's."""
+
+    name: str
+    root: Traversable
+
+
+@dataclass
+class RuleSet:
+    """Validated rules, parameters and catalogue, ordered into strata, with a content hash."""
+
+    rules: tuple[Rule, ...]
+    parameters: dict[str, Parameter]
+    facts: dict[str, FactSpec]
+    channels: dict[str, Channel]
+    characterisation_labels: dict[str, Text]
+    strata: tuple[tuple[Rule, ...], ...]
+    content_hash: str
+    rule_origin: dict[str, str] = field(default_factory=dict)
+    """rule id -> "file:line" where it is defined."""
+    warnings: tuple[RuleProblem, ...] = ()
+
+    @property
+    def version(self) -> str:
+        from jubao import __version__
+
+        return f"{__version__}+rules.{self.content_hash[:12]}"
+
+    def stratum_of(self, rule_id: str) -> int:
+        for index, stratum in enumerate(self.strata):
+            if any(rule.id == rule_id for rule in stratum):
+                return index
+        raise KeyError(rule_id)
+
+    def param_lookup(self, day: date) -> Any:
+        """A function giving each parameter's value in force on ``day`` (None before its first value)."""
+
+        def lookup(name: str) -> Any:
+            parameter = self.parameters.get(name)
+            return parameter.value_on(day) if parameter else None
+
+        return lookup
+
+    def routable_channels(self) -> list[str]:
+        return [c.id for c in self.channels.values() if c.routable]
+
+
+def bundled_source() -> RuleSource:
+    from jubao_rules import rules_root
+
+    return RuleSource("jubao", rules_root())
+
+
+def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
+    """Load, validate and order the rules of ``sources`` (default: the bundled rules)."""
+    sources = list(sources) if sources is not None else [bundled_source()]
+    problems: list[RuleProblem] = []
+    digest = hashlib.sha256()
+    catalogue: CatalogueFile | None = None
+    parameters: dict[str, Parameter] = {}
+    rules: list[Rule] = []
+    origin: dict[str, str] = {}
+    for source in sources:
+        for relative, item in _yaml_files(source.root):
+            label = f"{source.name}:{relative}"
+            raw = item.read_bytes()
+            digest.update(label.encode() + b"\0" + raw + b"\0")
+            if relative == CATALOGUE:
+                parsed = _parse(label, raw, CatalogueFile, problems)
+                if isinstance(parsed, CatalogueFile):
+                    catalogue = parsed
+            elif relative.startswith(PARAMETER_DIR + "/"):
+                parsed = _parse(label, raw, ParameterFile, problems)
+                if isinstance(parsed, ParameterFile):
+                    for parameter in parsed.parameters:
+                        if parameter.name in parameters:
+                            problems.append(_problem(label, "duplicate_parameter", f"parameter {parameter.name} is defined twice"))
+                        parameters[parameter.name] = parameter
+            else:
+                document = _document(label, raw, problems)
+                parsed = _validate(label, document, RuleFile, problems) if document else None
+                if isinstance(parsed, RuleFile) and document is not None:
+                    for index, rule in enumerate(parsed.rules):
+                        line = document.position_of(("rules", index))
+                        here = f"{label}:{line[0] if line else '?'}"
+                        if rule.id in origin:
+                            problems.append(
+                                _problem(label, "duplicate_rule", f"rule id also defined at {origin[rule.id]}",
+                                         rule_id=rule.id, line=line[0] if line else None)
+                            )  # fmt: skip
+                        origin.setdefault(rule.id, here)
+                        rules.append(rule)
+    if catalogue is None:
+        problems.append(_problem(CATALOGUE, "missing_catalogue", "no catalogue.yaml among the rule sources"))
+        raise RuleSetError(problems)
+    facts = {spec.name: spec for spec in catalogue.facts}
+    channels = {channel.id: channel for channel in catalogue.channels}
+    checker = _Checker(facts, channels, catalogue.characterisations, parameters, origin)
+    problems.extend(checker.check_catalogue())
+    for rule in rules:
+        problems.extend(checker.check_rule(rule))
+    problems.extend(checker.check_reachability(rules))
+    strata, cycle_problems = _stratify(rules, facts, origin)
+    problems.extend(cycle_problems)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise RuleSetError(errors)
+    return RuleSet(
+        rules=tuple(rules),
+        parameters=parameters,
+        facts=facts,
+        channels=channels,
+        characterisation_labels=dict(catalogue.characterisations),
+        strata=strata,
+        content_hash=digest.hexdigest(),
+        rule_origin=origin,
+        warnings=tuple(p for p in problems if p.severity is Severity.WARNING) + tuple(checker.unused_parameters(rules)),
+    )
+
+
+# --- reading files ------------------------------------------------------------------------------------------
+
+
+def _yaml_files(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for item in sorted(root.iterdir(), key=lambda entry: entry.name):
+        relative = f"{prefix}{item.name}"
+        if item.is_dir():
+            if item.name not in SKIPPED_DIRS:
+                yield from _yaml_files(item, relative + "/")
+        elif item.name.endswith((".yaml", ".yml")):
+            yield relative, item
+
+
+def _problem(file: str, code: str, detail: str, *, rule_id: str | None = None, line: int | None = None,
+             warning: bool = False) -> RuleProblem:  # fmt: skip
+    return RuleProblem(
+        code=code, file=file, detail=detail, rule_id=rule_id, line=line,
+        severity=Severity.WARNING if warning else Severity.ERROR,
+    )  # fmt: skip
+
+
+def _document(label: str, raw: bytes, problems: list[RuleProblem]) -> SourceDocument | None:
+    try:
+        document = parse_yaml(raw.decode("utf-8"), allow_aliases=True)
+    except UnicodeDecodeError:
+        problems.append(_problem(label, "not_utf8", "file is not UTF-8"))
+        return None
+    except SourceError as exc:
+        problems.append(_problem(label, exc.code, str(exc.params.get("detail", exc.code)), line=exc.line))
+        return None
+    if document.data is None:
+        problems.append(_problem(label, "empty_file", "file is empty"))
+        return None
+    return document
+
+
+def _parse(label: str, raw: bytes, model: type[BaseModel], problems: list[RuleProblem]) -> BaseModel | None:
+    document = _document(label, raw, problems)
+    return _validate(label, document, model, problems) if document else None
+
+
+def _validate(label: str, document: SourceDocument, model: type[BaseModel], problems: list[RuleProblem]) -> BaseModel | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for problem in problems_from_validation_error(exc, model):
+            loc = _clean_loc(problem.loc)
+            position = document.position_of(loc)
+            rule_id = _rule_id_at(document.data, loc)
+            problems.append(
+                RuleProblem(
+                    code=problem.code, loc=loc, line=position[0] if position else None,
+                    column=position[1] if position else None, file=label, rule_id=rule_id,
+                    detail=f"{problem.message('en')} [{format_loc(loc)}]",
+                )
+            )  # fmt: skip
+        return None
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop pydantic's union tags from a location so that it names keys that are really in the file."""
+    cleaned: list[str | int] = []
+    for index, part in enumerate(loc):
+        if part == "leaf" or (part in ("all", "any", "not") and index + 1 < len(loc) and loc[index + 1] == part):
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _rule_id_at(data: Any, loc: tuple[str | int, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
+        rules = data.get("rules")
+        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rule_id = rules[loc[1]].get("id")
+            return rule_id if isinstance(rule_id, str) else None
+    return None
+
+
+# --- semantic checks ----------------------------------------------------------------------------------------
+
+
+_OPS_BY_TYPE: dict[FactType, frozenset[Op]] = {
+    FactType.BOOL: frozenset({Op.EQ, Op.NE, Op.EXISTS}),
+    FactType.INT: frozenset({Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.EXISTS} | ORDER_OPS),
+    FactType.NUMBER: frozenset({Op.EQ, Op.NE, Op.EXISTS} | ORDER_OPS),
+    FactType.ENUM: frozenset({Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.EXISTS}),
+    FactType.SET: frozenset(SET_OPS | {Op.EXISTS}),
+}
+
+
+class _Checker:
+    def __init__(self, facts: dict[str, FactSpec], channels: dict[str, Channel], labels: dict[str, Text],
+                 parameters: dict[str, Parameter], origin: dict[str, str]) -> None:  # fmt: skip
+        self.facts = facts
+        self.channels = channels
+        self.labels = labels
+        self.parameters = parameters
+        self.origin = origin
+        self.writers: dict[str, set[Any]] = defaultdict(set)
+
+    def _at(self, rule: Rule, code: str, detail: str, warning: bool = False) -> RuleProblem:
+        file, _, line = self.origin.get(rule.id, "?:?").rpartition(":")
+        return _problem(file, code, detail, rule_id=rule.id, line=int(line) if line.isdigit() else None,
+                        warning=warning)  # fmt: skip
+
+    def check_catalogue(self) -> list[RuleProblem]:
+        problems: list[RuleProblem] = []
+        declared = {name for name, spec in self.facts.items() if not spec.derived}
+        for name in sorted(set(FEATURE_NAMES) ^ declared):
+            where = "computed by jubao.features but not declared" if name in FEATURE_NAMES else "declared but not computed"
+            problems.append(_problem(CATALOGUE, "feature_mismatch", f"feature {name}: {where}"))
+        for spec in self.facts.values():
+            if spec.derived and spec.default is not None and not self._value_ok(spec, spec.default):
+                problems.append(_problem(CATALOGUE, "bad_default", f"fact {spec.name}: default is not a valid value"))
+            for value in spec.values or []:
+                if not value.replace("_", "").isalnum() or not value.isascii():
+                    problems.append(_problem(CATALOGUE, "bad_value", f"fact {spec.name}: value {value!r} must be snake_case"))
+        return problems
+
+    def _value_ok(self, spec: FactSpec, value: Any) -> bool:
+        if spec.type is FactType.BOOL:
+            return isinstance(value, bool)
+        if spec.type is FactType.INT:
+            return isinstance(value, int) and not isinstance(value, bool)
+        if spec.type is FactType.NUMBER:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if spec.type is FactType.ENUM:
+            return value in (spec.values or [])
+        items = value if isinstance(value, list) else [value]
+        return all(item in (spec.values or []) for item in items)
+
+    def check_rule(self, rule: Rule) -> list[RuleProblem]:
+        problems: list[RuleProblem] = []
+        for leaf in leaves(rule.when):
+            problems.extend(self._check_leaf(rule, leaf))
+        for name, value in rule.then.set.items():
+            spec = self.facts.get(name)
+            if spec is None:
+                problems.append(self._at(rule, "unknown_fact", f"then.set: unknown fact {name!r}"))
+            elif not spec.derived:
+                problems.append(self._at(rule, "not_derived", f"then.set: {name!r} is a feature; rules cannot set it"))
+            elif not self._value_ok(spec, value):
+                problems.append(self._at(rule, "bad_value", f"then.set: {value!r} is not a valid {name}"))
+            else:
+                self.writers[name].add(value if not isinstance(value, list) else tuple(value))
+        for route in rule.then.routes:
+            channel = self.channels.get(route.channel)
+            if channel is None:
+                problems.append(self._at(rule, "unknown_channel", f"routes: unknown channel {route.channel!r}"))
+            elif not channel.routable:
+                problems.append(self._at(rule, "not_a_channel", f"routes: {route.channel!r} must never be routed to"))
+        for item in rule.then.characterisations:
+            if item.id not in self.labels:
+                problems.append(self._at(rule, "unknown_characterisation", f"unknown characterisation {item.id!r}"))
+        problems.extend(self._never_fires(rule))
+        return problems
+
+    def _check_leaf(self, rule: Rule, leaf: Leaf) -> list[RuleProblem]:
+        spec = self.facts.get(leaf.fact)
+        if spec is None:
+            return [self._at(rule, "unknown_fact", f"when: unknown fact {leaf.fact!r}")]
+        if leaf.op not in _OPS_BY_TYPE[spec.type]:
+            return [self._at(rule, "bad_operator", f"when: '{leaf.op}' does not apply to {spec.type} fact {leaf.fact!r}")]
+        if isinstance(leaf.value, ParamRef):
+            parameter = self.parameters.get(leaf.value.param)
+            if parameter is None:
+                return [self._at(rule, "unknown_parameter", f"when: unknown parameter {leaf.value.param!r}")]
+            if leaf.op not in ORDER_OPS | {Op.EQ, Op.NE}:
+                return [self._at(rule, "bad_parameter", f"when: parameters work with eq, ne, lt, lte, gt, gte only")]
+            if leaf.op in ORDER_OPS and not all(isinstance(v.value, int | float) for v in parameter.values):
+                return [self._at(rule, "bad_parameter", f"when: parameter {leaf.value.param!r} is not numeric")]
+            return []
+        if leaf.op is Op.EXISTS:
+            return []
+        values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+        bad = [v for v in values if not self._value_ok(spec, v)]
+        if bad:
+            return [self._at(rule, "bad_value", f"when: {bad!r} not valid for {spec.type} fact {leaf.fact!r}")]
+        return []
+
+    def _never_fires(self, rule: Rule) -> list[RuleProblem]:
+        """Detectable impossibilities among the conditions every match needs (the top-level conjuncts)."""
+        problems: list[RuleProblem] = []
+        required = required_leaves(rule.when)
+        equal: dict[str, set[Any]] = defaultdict(set)
+        for leaf in required:
+            if leaf.op is Op.EQ and not isinstance(leaf.value, ParamRef):
+                equal[leaf.fact].add(leaf.value)
+        for fact, values in equal.items():
+            if len(values) > 1:
+                problems.append(
+                    self._at(rule, "never_fires", f"requires {fact} to equal each of {sorted(map(str, values))}", True)
+                )
+        return problems
+
+    def check_reachability(self, rules: list[Rule]) -> list[RuleProblem]:
+        """A required ``eq``/``in``/``contains`` on a derived value that no rule concludes and is not the default."""
+        problems: list[RuleProblem] = []
+        for rule in rules:
+            for leaf in required_leaves(rule.when):
+                spec = self.facts.get(leaf.fact)
+                if spec is None or not spec.derived or isinstance(leaf.value, ParamRef):
+                    continue
+                if leaf.op not in (Op.EQ, Op.IN, Op.CONTAINS):
+                    continue
+                possible = {v for written in self.writers.get(leaf.fact, set())
+                            for v in (written if isinstance(written, tuple) else (written,))}  # fmt: skip
+                default = spec.default if isinstance(spec.default, list) else [spec.default]
+                possible |= set(default)
+                wanted = set(leaf.value) if isinstance(leaf.value, list) else {leaf.value}
+                if not wanted & possible:
+                    detail = f"needs {leaf.fact} {leaf.op} {sorted(map(str, wanted))}, which no rule concludes"
+                    problems.append(self._at(rule, "never_fires", detail, True))
+        return problems
+
+    def unused_parameters(self, rules: list[Rule]) -> list[RuleProblem]:
+        used = {leaf.value.param for rule in rules for leaf in leaves(rule.when) if isinstance(leaf.value, ParamRef)}
+        used |= {"collection.night_window_start", "collection.night_window_end"}  # read by jubao.features
+        return [_problem("parameters", "unused_parameter", f"parameter {name} is used by no rule", warning=True)
+                for name in sorted(set(self.parameters) - used)]  # fmt: skip
+
+
+def _stratify(rules: list[Rule], facts: dict[str, FactSpec], origin: dict[str, str]) -> tuple[tuple[tuple[Rule, ...], ...], list[RuleProblem]]:
+    writers: dict[str, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for name in rule.then.set:
+            writers[name].append(rule)
+    reads = {rule.id: {leaf.fact for leaf, _ in negated_leaves(rule.when) if facts.get(leaf.fact, None) and facts[leaf.fact].derived}
+             for rule in rules}  # fmt: skip
+    level: dict[str, int] = {}
+    visiting: set[str] = set()
+    problems: list[RuleProblem] = []
+
+    def depth(rule: Rule) -> int:
+        if rule.id in level:
+            return level[rule.id]
+        if rule.id in visiting:
+            file, _, line = origin.get(rule.id, "?:?").rpartition(":")
+            problems.append(_problem(file, "cycle", "derived facts depend on each other in a cycle", rule_id=rule.id,
+                                     line=int(line) if line.isdigit() else None))  # fmt: skip
+            return 0
+        visiting.add(rule.id)
+        result = 0
+        for name in reads[rule.id]:
+            for writer in writers.get(name, []):
+                result = max(result, depth(writer) + 1)
+        visiting.discard(rule.id)
+        level[rule.id] = result
+        return result
+
+    for rule in rules:
+        depth(rule)
+    count = max(level.values(), default=-1) + 1
+    strata = tuple(tuple(rule for rule in rules if level[rule.id] == index) for index in range(count))
+    return strata, problems
