@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from jubao.conditions import ORDER_OPS, All, Any_, Condition, Leaf, Not, Op, ParamRef, leaves
+from jubao.conditions import ORDER_OPS, All, Condition, Leaf, Not, Op, ParamRef, leaves
 from jubao.rules import FactSpec, FactType, Rule
 
 CASE_TAG = "case"
@@ -143,12 +143,16 @@ class Compiler:
         if rule.effective_to is not None:
             parts.append({"$lte": {AS_OF: rule.effective_to.toordinal()}})
         compiled = self.condition(rule.when)
-        parts.extend(compiled["$and"] if "$and" in compiled else [compiled])
+        parts.extend(compiled.get("$and", [compiled]))
         return {"all": [{"m": {"$and": parts}}]}
 
-    def ruleset(self, rules: Iterable[Rule]) -> Json:
-        """A durable ruleset for one stratum, plus the sentinel rule (see ``jubao.engine``)."""
-        definition: Json = {rule_key(i): self.rule(rule) for i, rule in enumerate(rules)}
+    def ruleset(self, rules: Iterable[Rule], positions: Iterable[int] | None = None) -> Json:
+        """A durable ruleset for (a shard of) one stratum, plus the sentinel rule (see ``jubao.engine``).
+
+        Rules are keyed by their position in the stratum, so a shard's firings map straight back."""
+        rules = list(rules)
+        chosen = list(positions) if positions is not None else list(range(len(rules)))
+        definition: Json = {rule_key(i): self.rule(rules[i]) for i in chosen}
         definition[SENTINEL_RULE] = {"all": [{"m": {"t": SENTINEL_TAG}}]}
         return definition
 
@@ -223,3 +227,40 @@ class FactEncoder:
             if value is not None:
                 encoded[prop] = value
         return encoded
+
+
+MAX_BRANCHES = 64
+"""durable_rules walks its alpha network with a fixed stack of 64 pending nodes (``MAX_STACK_SIZE`` in its
+events.c) and refuses a fact with error 303 when more are pending. Pending nodes are bounded by the number of
+alternative paths (DNF branches) through a ruleset's patterns, so jubao keeps every durable ruleset at or under
+this many branches — splitting a stratum into shards — and refuses a single rule with more."""
+
+
+def branch_count(pattern: Json) -> int:
+    """Alternative paths through a compiled pattern: ``$and`` multiplies, ``$or`` adds."""
+    if "$and" in pattern:
+        total = 1
+        for part in pattern["$and"]:
+            total *= branch_count(part)
+        return total
+    if "$or" in pattern:
+        return sum(branch_count(part) for part in pattern["$or"])
+    return 1
+
+
+def rule_branches(compiler: Compiler, rule: Rule) -> int:
+    return branch_count(compiler.rule(rule)["all"][0]["m"])
+
+
+def shard(compiler: Compiler, rules: tuple[Rule, ...], limit: int = MAX_BRANCHES) -> list[list[int]]:
+    """Split a stratum's rule positions into groups of at most ``limit`` branches, keeping file order."""
+    shards: list[list[int]] = [[]]
+    used = 0
+    for position, rule in enumerate(rules):
+        branches = rule_branches(compiler, rule)
+        if shards[-1] and used + branches > limit:
+            shards.append([])
+            used = 0
+        shards[-1].append(position)
+        used += branches
+    return [group for group in shards if group]

@@ -114,7 +114,10 @@ def _condition_kind(data: Any) -> str:
 
 
 Condition = Annotated[
-    Annotated[All, Tag("all")] | Annotated[Any_, Tag("any")] | Annotated[Not, Tag("not")] | Annotated[Leaf, Tag("leaf")],
+    Annotated[All, Tag("all")]
+    | Annotated[Any_, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Leaf, Tag("leaf")],
     Discriminator(_condition_kind),
 ]
 
@@ -265,3 +268,19 @@ def required_leaves(condition: Condition) -> list[Leaf]:
     if isinstance(condition, All):
         return [leaf for child in condition.all for leaf in required_leaves(child)]
     return []
+
+
+def located_leaves(
+    condition: Condition, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[Leaf, tuple[str | int, ...]]]:
+    """Every leaf with its path inside the ``when`` mapping as written (``("all", 0, "any", 1)``)."""
+    if isinstance(condition, Leaf):
+        yield condition, loc
+    elif isinstance(condition, All):
+        for index, child in enumerate(condition.all):
+            yield from located_leaves(child, (*loc, "all", index))
+    elif isinstance(condition, Any_):
+        for index, child in enumerate(condition.any):
+            yield from located_leaves(child, (*loc, "any", index))
+    else:
+        yield from located_leaves(condition.not_, (*loc, "not"))

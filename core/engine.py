@@ -18,6 +18,7 @@ How durable_rules is driven, and why (each point was measured or reproduced; see
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -25,19 +26,17 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from types import TracebackType
 from typing import Any, Literal, Self
 
 import orjson
 
 from jubao._compat import require_supported_python
 from jubao.case import Case
-from jubao.compile import CASE_TAG, SENTINEL_TAG, Compiler, FactEncoder
-from jubao.conditions import explain as explain_condition
+from jubao.compile import CASE_TAG, SENTINEL_TAG, Compiler, FactEncoder, shard
 from jubao.conditions import Leaf, Op, ParamRef, holds, leaf_holds, required_leaves
+from jubao.conditions import explain as explain_condition
 from jubao.evaluation import (
     EVALUATION_FORMAT,
-    fast_construct,
     CharacterisationResult,
     Classification,
     Evaluation,
@@ -50,10 +49,11 @@ from jubao.evaluation import (
     SeverityVote,
     Trace,
     WhyNot,
+    fast_construct,
 )
 from jubao.features import compute_features, conduct_end
 from jubao.rules import Combine, FactSpec, FactType, Rule, Text
-from jubao.ruleset import RuleSet, load_ruleset
+from jubao.ruleset import RuleSet, bundled_ruleset
 from jubao.types import CASE_TIMEZONE
 
 Backend = Literal["durable", "python"]
@@ -71,8 +71,6 @@ class EngineClosedError(EngineError):
     """The engine was closed; build a new one."""
 
 
-
-
 class Engine:
     """Evaluates cases. Build once and reuse: compiling rules into durable_rules is the expensive part.
 
@@ -82,11 +80,10 @@ class Engine:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, backend: Backend = "durable") -> None:
-        self.ruleset = ruleset if ruleset is not None else load_ruleset()
+        self.ruleset = ruleset if ruleset is not None else bundled_ruleset()
         self.backend = backend
         self._lock = threading.Lock()
         self._closed = False
-        self._encoders = [FactEncoder(stratum, self.ruleset.facts) for stratum in self.ruleset.strata]
         self._records = {rule.id: _RuleRecords(rule, len(self.ruleset.strata)) for rule in self.ruleset.rules}
         self._guards = [_StratumGuard(stratum, self.ruleset.facts) for stratum in self.ruleset.strata]
         self._fact_values: dict[tuple[str, str], FactValue] = {}
@@ -116,10 +113,8 @@ class Engine:
         self.close()
 
     def __del__(self) -> None:  # a forgotten close() must not leak the C-level rulesets
-        try:
+        with contextlib.suppress(Exception):  # nothing sensible to do at interpreter shutdown
             self.close()
-        except Exception:  # noqa: S110 - nothing sensible to do at interpreter shutdown
-            pass
 
     # --- evaluation --------------------------------------------------------------------------------------
 
@@ -132,9 +127,13 @@ class Engine:
         """
         as_of = as_of or conduct_end(case)
         today = today or datetime.now(CASE_TIMEZONE).date()
+        features = compute_features(case, today=today, param=self._params_on(as_of).get)
+        return self.evaluate_features(features, as_of=as_of, today=today)
+
+    def evaluate_features(self, features: dict[str, Any], *, as_of: date, today: date) -> Evaluation:
+        """Evaluate precomputed features (what ``evaluate`` does after ``jubao.features``); for rule tests."""
         param_values = self._params_on(as_of)
         param = param_values.get
-        features = compute_features(case, today=today, param=param)
         values: dict[str, Any] = dict(features)
         conclusions: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
         fired: list[tuple[int, Rule]] = []
@@ -146,17 +145,18 @@ class Engine:
                 if self._guards[index].excludes(values, param):
                     positions = []
                 elif self._durable is not None:
-                    fact = self._encoders[index].encode(values, param_values, as_of)
-                    positions = self._durable.fire(index, fact)
+                    positions = self._durable.fire(index, values, param_values, as_of)
                 else:
-                    positions = [i for i, rule in enumerate(stratum) if rule.in_force(as_of) and holds(rule.when, values, param)]
+                    positions = [
+                        i for i, rule in enumerate(stratum) if rule.in_force(as_of) and holds(rule.when, values, param)
+                    ]
                 for position in sorted(positions):
                     rule = stratum[position]
                     fired.append((index, rule))
                     for name, value in rule.then.set.items():
                         conclusions[name].append((rule, value))
                 self._finalise(values, conclusions, self._finalise_after[index])
-        return self._assemble(case, as_of, today, features, values, fired, param)
+        return self._assemble(as_of, today, features, values, fired)
 
     def explain(self, case: Case, *, as_of: date | None = None, today: date | None = None) -> Trace:
         """``evaluate`` plus, for every channel not routed, the rules that could have routed it and what failed."""
@@ -181,8 +181,11 @@ class Engine:
                     continue
                 _, failed = explain_condition(rule.when, values, param)
                 in_force = rule.in_force(evaluation.as_of)
-                checks.append(RuleCheck(rule=rule.id, title=rule.title, in_force=in_force,
-                                        failed=tuple(failed) if in_force else ()))  # fmt: skip
+                checks.append(
+                    RuleCheck(
+                        rule=rule.id, title=rule.title, in_force=in_force, failed=tuple(failed) if in_force else ()
+                    )
+                )
             why_not.append(WhyNot(channel=channel.id, name=channel.name, rules=tuple(checks), note=channel.why_not))
         return Trace(evaluation=evaluation, why_not=tuple(why_not))
 
@@ -198,13 +201,15 @@ class Engine:
             self._param_cache[day] = cached
         return cached
 
-    def _finalise(self, values: dict[str, Any], conclusions: dict[str, list[tuple[Rule, Any]]], names: Iterable[str]) -> None:
+    def _finalise(
+        self, values: dict[str, Any], conclusions: dict[str, list[tuple[Rule, Any]]], names: Iterable[str]
+    ) -> None:
         for name in names:
             spec = self.ruleset.facts[name]
             values[name] = _combine(spec, conclusions.get(name, []))
 
-    def _assemble(self, case: Case, as_of: date, today: date, features: dict[str, Any], values: dict[str, Any],
-                  fired: list[tuple[int, Rule]], param: Callable[[str], Any]) -> Evaluation:  # fmt: skip
+    def _assemble(self, as_of: date, today: date, features: dict[str, Any], values: dict[str, Any],
+                  fired: list[tuple[int, Rule]]) -> Evaluation:  # fmt: skip
         # Per-rule records (fired-rule entries, reasons, severity votes) are built once per engine and shared:
         # they are frozen, and building ~60 models per case cost more than running the rules.
         rs = self.ruleset
@@ -222,7 +227,8 @@ class Engine:
             if record.routes:
                 routers.append(rule.id)
         memo = self._memo
-        return fast_construct(Evaluation, 
+        return fast_construct(
+            Evaluation,
             format=EVALUATION_FORMAT,
             ruleset_version=rs.version,
             ruleset_hash=rs.content_hash,
@@ -230,8 +236,10 @@ class Engine:
             today=today,
             features={name: (sorted(v) if type(v) is frozenset else v) for name, v in features.items()},
             facts=derived,
-            classification=memo.get(("classification", *[_hashable(values[n]) for n in _CLASSIFICATION_FACTS]),
-                                    lambda: self._classification(values)),
+            classification=memo.get(
+                ("classification", *[_hashable(values[n]) for n in _CLASSIFICATION_FACTS]),
+                lambda: self._classification(values),
+            ),
             severity=memo.get(("severity", values["severity"], *voters), lambda: self._severity(values, fired)),
             characterisations=memo.get(("characterisations", *characterisers), lambda: self._characterisations(fired)),
             routes=memo.get(("routes", *routers), lambda: self._routes(fired)),
@@ -249,13 +257,15 @@ class Engine:
         return cached
 
     def _classification(self, values: dict[str, Any]) -> Classification:
-        return fast_construct(Classification, 
+        return fast_construct(
+            Classification,
             lender_kind=values["lender_kind"],
             regulator=self._fact_value("regulator", values["regulator"]),
             licence_status=self._fact_value("licence_status", values["licence_status"]),
             illegal_debt=bool(values["illegal_debt"]),
-            illegal_debt_indicators=tuple(self._fact_value("illegal_debt_indicators", v)
-                                          for v in sorted(values["illegal_debt_indicators"])),  # fmt: skip
+            illegal_debt_indicators=tuple(
+                self._fact_value("illegal_debt_indicators", v) for v in sorted(values["illegal_debt_indicators"])
+            ),
             contacts_reached=values["contacts_reached"],
             contacts_exposed=values["contacts_exposed"],
             contacts_bucket=self._fact_value("contacts_bucket", values["contacts_bucket"]),
@@ -294,16 +304,31 @@ class Engine:
                 reasons.append(reason)
                 merged[route.channel] = (min(priority, route.priority), modes, reasons)
         routes = [
-            fast_construct(RouteResult, channel=cid, name=self.ruleset.channels[cid].name, priority=priority,
-                                        modes=tuple(modes), reasons=tuple(reasons))  # fmt: skip
+            fast_construct(
+                RouteResult,
+                channel=cid,
+                name=self.ruleset.channels[cid].name,
+                priority=priority,
+                modes=tuple(modes),
+                reasons=tuple(reasons),
+            )
             for cid, (priority, modes, reasons) in merged.items()
         ]
         routes.sort(key=lambda route: (route.priority, self._channel_order[route.channel]))
         return tuple(routes)
 
 
-_CLASSIFICATION_FACTS = ("lender_kind", "regulator", "licence_status", "illegal_debt", "illegal_debt_indicators",
-                         "contacts_reached", "contacts_exposed", "contacts_bucket", "ongoing")  # fmt: skip
+_CLASSIFICATION_FACTS = (
+    "lender_kind",
+    "regulator",
+    "licence_status",
+    "illegal_debt",
+    "illegal_debt_indicators",
+    "contacts_reached",
+    "contacts_exposed",
+    "contacts_bucket",
+    "ongoing",
+)
 
 
 def _hashable(value: Any) -> Any:
@@ -353,10 +378,7 @@ class _StratumGuard:
     def excludes(self, values: dict[str, Any], param: Callable[[str], Any]) -> bool:
         if self._per_rule is None:
             return False
-        for guards in self._per_rule:
-            if all(test(values, param) for test in guards):
-                return False
-        return True
+        return not any(all(test(values, param) for test in guards) for guards in self._per_rule)
 
 
 def _leaf_test(leaf: Leaf) -> Callable[[dict[str, Any], Callable[[str], Any]], bool]:
@@ -381,8 +403,9 @@ class _RuleRecords:
         citations = tuple(rule.citations)
         concluded = _concluded(rule)
         self.fired = [
-            FiredRule(rule=rule.id, stratum=index, title=rule.title, matched=(), concluded=concluded,
-                      citations=citations)  # fmt: skip
+            FiredRule(
+                rule=rule.id, stratum=index, title=rule.title, matched=(), concluded=concluded, citations=citations
+            )
             for index in range(strata)
         ]
         self.reason = Reason(rule=rule.id, text=rule.title, citations=citations)
@@ -391,8 +414,12 @@ class _RuleRecords:
                        for route in rule.then.routes]  # fmt: skip
         self.severity_vote: SeverityVote | None = None
         if "severity" in rule.then.set:
-            self.severity_vote = SeverityVote(rule=rule.id, text=rule.severity_reason or rule.title,
-                                              citations=citations, level=int(rule.then.set["severity"]))  # fmt: skip
+            self.severity_vote = SeverityVote(
+                rule=rule.id,
+                text=rule.severity_reason or rule.title,
+                citations=citations,
+                level=int(rule.then.set["severity"]),  # type: ignore[arg-type] # lint: severity is an int fact
+            )
 
 
 def _finalisation_schedule(ruleset: RuleSet) -> list[list[str]]:
@@ -402,7 +429,7 @@ def _finalisation_schedule(ruleset: RuleSet) -> list[list[str]]:
         for rule in stratum:
             for name in rule.then.set:
                 last_writer[name] = index
-    schedule: list[list[str]] = [[] for _ in ruleset.strata] + [[]]
+    schedule: list[list[str]] = [[] for _ in range(len(ruleset.strata) + 1)]
     for name, spec in ruleset.facts.items():
         if spec.derived:
             schedule[last_writer.get(name, -1)].append(name)
@@ -411,7 +438,9 @@ def _finalisation_schedule(ruleset: RuleSet) -> list[list[str]]:
 
 def _combine(spec: FactSpec, conclusions: list[tuple[Rule, Any]]) -> Any:
     if not conclusions:
-        return frozenset(spec.default or []) if spec.type is FactType.SET else spec.default
+        if spec.type is FactType.SET:
+            return frozenset(spec.default if isinstance(spec.default, list) else [])
+        return spec.default
     values = [value for _, value in conclusions]
     if len(values) == 1:
         only = values[0]
@@ -436,24 +465,29 @@ def _jsonable(value: Any) -> Any:
 
 
 class _DurableStrata:
-    """One durable ruleset and one warmed long-lived session per stratum."""
+    """Per stratum, one or more durable rulesets (shards of ≤ 64 branches), each with a warmed session."""
 
     def __init__(self, ruleset: RuleSet) -> None:
         require_supported_python()
-        import durable_rules_engine  # the one place jubao imports durable_rules
+        import durable_rules_engine  # noqa: PLC0415 - the one import of durable_rules, after the version check
 
         self._c = durable_rules_engine
         self._sid = f"jubao-{uuid.uuid4().hex}"
         self._retract = orjson.dumps({"sid": self._sid, "id": CASE_TAG}).decode()
         self._handles: list[int] = []
+        self._shards: list[list[tuple[int, FactEncoder]]] = []
         compiler = Compiler(ruleset.facts)
         prefix = f"jubao_{uuid.uuid4().hex}"
         try:
             for index, stratum in enumerate(ruleset.strata):
-                definition = compiler.ruleset(stratum)
-                handle = self._c.create_ruleset(f"{prefix}_{index}", json.dumps(definition))
-                self._handles.append(handle)
-                self._warm(handle)
+                shards = []
+                for number, positions in enumerate(shard(compiler, stratum)):
+                    definition = compiler.ruleset(stratum, positions)
+                    handle = self._c.create_ruleset(f"{prefix}_{index}_{number}", json.dumps(definition))
+                    self._handles.append(handle)
+                    self._warm(handle)
+                    shards.append((handle, FactEncoder([stratum[p] for p in positions], ruleset.facts)))
+                self._shards.append(shards)
         except self._c.error as exc:
             self.close()
             raise EngineError(f"durable_rules rejected the compiled rules: {exc}") from exc
@@ -469,9 +503,15 @@ class _DurableStrata:
             pass
         self._c.retract_fact(handle, sentinel)
 
-    def fire(self, index: int, fact: dict[str, Any]) -> list[int]:
-        """Assert ``fact`` into stratum ``index``, return the positions of the rules that fired, retract it."""
-        handle = self._handles[index]
+    def fire(self, index: int, values: dict[str, Any], param_values: dict[str, Any], as_of: date) -> list[int]:
+        """Positions (in stratum ``index``) of the rules that fire for ``values``."""
+        positions: set[int] = set()
+        for handle, encoder in self._shards[index]:
+            positions.update(self._fire_shard(handle, encoder.encode(values, param_values, as_of)))
+        return sorted(positions)
+
+    def _fire_shard(self, handle: int, fact: dict[str, Any]) -> set[int]:
+        """Assert ``fact``, collect the positions of the rules that fired, retract it."""
         fact["sid"] = self._sid
         text = orjson.dumps(fact).decode()
         try:
@@ -479,7 +519,7 @@ class _DurableStrata:
         except self._c.error as exc:
             raise EngineError(f"durable_rules refused a fact: {exc}") from exc
         if code == 1:  # no rule matched; durable did not store the fact
-            return []
+            return set()
         if code != 0:
             raise EngineError(f"durable_rules returned {code} (a previous case left state behind)")
         positions: set[int] = set()  # durable fires a rule once per matching branch of an $or
@@ -494,7 +534,7 @@ class _DurableStrata:
             raise EngineError(f"durable_rules failed while firing rules: {exc}") from exc
         finally:
             self._c.retract_fact(handle, self._retract)  # durable finds a fact by sid and id
-        return sorted(positions)
+        return positions
 
     def close(self) -> None:
         for handle in self._handles:

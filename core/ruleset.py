@@ -11,6 +11,7 @@ not matter; between strata the conclusions are combined (max, union, …) as the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from jubao.conditions import ORDER_OPS, SET_OPS, Leaf, Op, ParamRef, leaves, negated_leaves, required_leaves
+from jubao import __version__
+from jubao.compile import MAX_BRANCHES, Compiler, rule_branches
+from jubao.conditions import (
+    ORDER_OPS,
+    SET_OPS,
+    Leaf,
+    Op,
+    ParamRef,
+    leaves,
+    located_leaves,
+    required_leaves,
+)
 from jubao.features import FEATURE_NAMES
 from jubao.problems import Problem, Severity, format_loc, problems_from_validation_error
 from jubao.rules import (
@@ -36,6 +48,7 @@ from jubao.rules import (
     Text,
 )
 from jubao.sourcemap import SourceDocument, SourceError, parse_yaml
+from jubao_rules import rules_root
 
 CATALOGUE = "catalogue.yaml"
 PARAMETER_DIR = "parameters"
@@ -88,8 +101,6 @@ class RuleSet:
 
     @property
     def version(self) -> str:
-        from jubao import __version__
-
         return f"{__version__}+rules.{self.content_hash[:12]}"
 
     def stratum_of(self, rule_id: str) -> int:
@@ -112,9 +123,13 @@ class RuleSet:
 
 
 def bundled_source() -> RuleSource:
-    from jubao_rules import rules_root
-
     return RuleSource("jubao", rules_root())
+
+
+@functools.cache
+def bundled_ruleset() -> RuleSet:
+    """The bundled rules, loaded once per process (they are package data and do not change while it runs)."""
+    return load_ruleset([bundled_source()])
 
 
 def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
@@ -126,6 +141,7 @@ def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
     parameters: dict[str, Parameter] = {}
     rules: list[Rule] = []
     origin: dict[str, str] = {}
+    located: dict[str, tuple[str, SourceDocument, int]] = {}
     for source in sources:
         for relative, item in _yaml_files(source.root):
             label = f"{source.name}:{relative}"
@@ -140,7 +156,9 @@ def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
                 if isinstance(parsed, ParameterFile):
                     for parameter in parsed.parameters:
                         if parameter.name in parameters:
-                            problems.append(_problem(label, "duplicate_parameter", f"parameter {parameter.name} is defined twice"))
+                            problems.append(
+                                _problem(label, "duplicate_parameter", f"parameter {parameter.name} is defined twice")
+                            )
                         parameters[parameter.name] = parameter
             else:
                 document = _document(label, raw, problems)
@@ -149,6 +167,8 @@ def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
                     for index, rule in enumerate(parsed.rules):
                         line = document.position_of(("rules", index))
                         here = f"{label}:{line[0] if line else '?'}"
+                        if rule.id not in origin:
+                            located[rule.id] = (label, document, index)
                         if rule.id in origin:
                             problems.append(
                                 _problem(label, "duplicate_rule", f"rule id also defined at {origin[rule.id]}",
@@ -161,7 +181,9 @@ def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
         raise RuleSetError(problems)
     facts = {spec.name: spec for spec in catalogue.facts}
     channels = {channel.id: channel for channel in catalogue.channels}
-    checker = _Checker(facts, channels, catalogue.characterisations, parameters, origin)
+    checker = _Checker(
+        facts, channels, catalogue.characterisations, parameters=parameters, origin=origin, located=located
+    )
     problems.extend(checker.check_catalogue())
     for rule in rules:
         problems.extend(checker.check_rule(rule))
@@ -225,7 +247,9 @@ def _parse(label: str, raw: bytes, model: type[BaseModel], problems: list[RulePr
     return _validate(label, document, model, problems) if document else None
 
 
-def _validate(label: str, document: SourceDocument, model: type[BaseModel], problems: list[RuleProblem]) -> BaseModel | None:
+def _validate(
+    label: str, document: SourceDocument, model: type[BaseModel], problems: list[RuleProblem]
+) -> BaseModel | None:
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
@@ -275,8 +299,10 @@ _OPS_BY_TYPE: dict[FactType, frozenset[Op]] = {
 
 
 class _Checker:
-    def __init__(self, facts: dict[str, FactSpec], channels: dict[str, Channel], labels: dict[str, Text],
-                 parameters: dict[str, Parameter], origin: dict[str, str]) -> None:  # fmt: skip
+    def __init__(self, facts: dict[str, FactSpec], channels: dict[str, Channel], labels: dict[str, Text], *,
+                 parameters: dict[str, Parameter], origin: dict[str, str],
+                 located: dict[str, tuple[str, SourceDocument, int]]) -> None:  # fmt: skip
+        self.located = located
         self.facts = facts
         self.channels = channels
         self.labels = labels
@@ -284,7 +310,15 @@ class _Checker:
         self.origin = origin
         self.writers: dict[str, set[Any]] = defaultdict(set)
 
-    def _at(self, rule: Rule, code: str, detail: str, warning: bool = False) -> RuleProblem:
+    def _at(self, rule: Rule, code: str, detail: str, warning: bool = False, *,
+            loc: tuple[str | int, ...] = ()) -> RuleProblem:  # fmt: skip
+        """A problem in ``rule``, at the line of ``loc`` inside it (or of the rule) when known."""
+        if rule.id in self.located:
+            file, document, index = self.located[rule.id]
+            position = document.position_of(("rules", index, *loc))
+            return RuleProblem(code=code, file=file, rule_id=rule.id, line=position[0] if position else None,
+                               column=position[1] if position else None, loc=loc, detail=detail,
+                               severity=Severity.WARNING if warning else Severity.ERROR)  # fmt: skip
         file, _, line = self.origin.get(rule.id, "?:?").rpartition(":")
         return _problem(file, code, detail, rule_id=rule.id, line=int(line) if line.isdigit() else None,
                         warning=warning)  # fmt: skip
@@ -293,14 +327,18 @@ class _Checker:
         problems: list[RuleProblem] = []
         declared = {name for name, spec in self.facts.items() if not spec.derived}
         for name in sorted(set(FEATURE_NAMES) ^ declared):
-            where = "computed by jubao.features but not declared" if name in FEATURE_NAMES else "declared but not computed"
+            where = (
+                "computed by jubao.features but not declared" if name in FEATURE_NAMES else "declared but not computed"
+            )
             problems.append(_problem(CATALOGUE, "feature_mismatch", f"feature {name}: {where}"))
         for spec in self.facts.values():
             if spec.derived and spec.default is not None and not self._value_ok(spec, spec.default):
                 problems.append(_problem(CATALOGUE, "bad_default", f"fact {spec.name}: default is not a valid value"))
             for value in spec.values or []:
                 if not value.replace("_", "").isalnum() or not value.isascii():
-                    problems.append(_problem(CATALOGUE, "bad_value", f"fact {spec.name}: value {value!r} must be snake_case"))
+                    problems.append(
+                        _problem(CATALOGUE, "bad_value", f"fact {spec.name}: value {value!r} must be snake_case")
+                    )
         return problems
 
     def _value_ok(self, spec: FactSpec, value: Any) -> bool:
@@ -317,51 +355,67 @@ class _Checker:
 
     def check_rule(self, rule: Rule) -> list[RuleProblem]:
         problems: list[RuleProblem] = []
-        for leaf in leaves(rule.when):
-            problems.extend(self._check_leaf(rule, leaf))
+        for leaf, loc in located_leaves(rule.when):
+            problems.extend(self._check_leaf(rule, leaf, ("when", *loc)))
         for name, value in rule.then.set.items():
             spec = self.facts.get(name)
+            at: tuple[str | int, ...] = ("then", "set", name)
             if spec is None:
-                problems.append(self._at(rule, "unknown_fact", f"then.set: unknown fact {name!r}"))
+                problems.append(self._at(rule, "unknown_fact", f"then.set: unknown fact {name!r}", loc=at))
             elif not spec.derived:
-                problems.append(self._at(rule, "not_derived", f"then.set: {name!r} is a feature; rules cannot set it"))
+                problems.append(
+                    self._at(rule, "not_derived", f"then.set: {name!r} is a feature; rules cannot set it", loc=at)
+                )
             elif not self._value_ok(spec, value):
-                problems.append(self._at(rule, "bad_value", f"then.set: {value!r} is not a valid {name}"))
+                problems.append(self._at(rule, "bad_value", f"then.set: {value!r} is not a valid {name}", loc=at))
             else:
                 self.writers[name].add(value if not isinstance(value, list) else tuple(value))
-        for route in rule.then.routes:
+        for index, route in enumerate(rule.then.routes):
             channel = self.channels.get(route.channel)
+            at = ("then", "routes", index, "channel")
             if channel is None:
-                problems.append(self._at(rule, "unknown_channel", f"routes: unknown channel {route.channel!r}"))
+                problems.append(self._at(rule, "unknown_channel", f"routes: unknown channel {route.channel!r}", loc=at))
             elif not channel.routable:
-                problems.append(self._at(rule, "not_a_channel", f"routes: {route.channel!r} must never be routed to"))
-        for item in rule.then.characterisations:
+                problems.append(
+                    self._at(rule, "not_a_channel", f"routes: {route.channel!r} must never be routed to", loc=at)
+                )
+        for index, item in enumerate(rule.then.characterisations):
             if item.id not in self.labels:
-                problems.append(self._at(rule, "unknown_characterisation", f"unknown characterisation {item.id!r}"))
+                problems.append(self._at(rule, "unknown_characterisation", f"unknown characterisation {item.id!r}",
+                                         loc=("then", "characterisations", index, "id")))  # fmt: skip
         problems.extend(self._never_fires(rule))
+        if not problems:
+            branches = rule_branches(Compiler(self.facts), rule)
+            if branches > MAX_BRANCHES:
+                problems.append(self._at(rule, "too_complex", f"{branches} alternative paths; durable_rules handles "
+                                         f"at most {MAX_BRANCHES} per ruleset: split the rule"))  # fmt: skip
         return problems
 
-    def _check_leaf(self, rule: Rule, leaf: Leaf) -> list[RuleProblem]:
+    def _check_leaf(self, rule: Rule, leaf: Leaf, loc: tuple[str | int, ...]) -> list[RuleProblem]:
         spec = self.facts.get(leaf.fact)
         if spec is None:
-            return [self._at(rule, "unknown_fact", f"when: unknown fact {leaf.fact!r}")]
+            return [self._at(rule, "unknown_fact", f"when: unknown fact {leaf.fact!r}", loc=(*loc, "fact"))]
+        at = (*loc, str(leaf.op))
         if leaf.op not in _OPS_BY_TYPE[spec.type]:
-            return [self._at(rule, "bad_operator", f"when: '{leaf.op}' does not apply to {spec.type} fact {leaf.fact!r}")]
+            detail = f"when: '{leaf.op}' does not apply to {spec.type} fact {leaf.fact!r}"
+            return [self._at(rule, "bad_operator", detail, loc=at)]
         if isinstance(leaf.value, ParamRef):
             parameter = self.parameters.get(leaf.value.param)
             if parameter is None:
-                return [self._at(rule, "unknown_parameter", f"when: unknown parameter {leaf.value.param!r}")]
+                return [self._at(rule, "unknown_parameter", f"when: unknown parameter {leaf.value.param!r}", loc=at)]
             if leaf.op not in ORDER_OPS | {Op.EQ, Op.NE}:
-                return [self._at(rule, "bad_parameter", f"when: parameters work with eq, ne, lt, lte, gt, gte only")]
+                return [
+                    self._at(rule, "bad_parameter", "when: parameters work with eq, ne, lt, lte, gt, gte only", loc=at)
+                ]
             if leaf.op in ORDER_OPS and not all(isinstance(v.value, int | float) for v in parameter.values):
-                return [self._at(rule, "bad_parameter", f"when: parameter {leaf.value.param!r} is not numeric")]
+                return [self._at(rule, "bad_parameter", f"when: parameter {leaf.value.param!r} is not numeric", loc=at)]
             return []
         if leaf.op is Op.EXISTS:
             return []
         values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
         bad = [v for v in values if not self._value_ok(spec, v)]
         if bad:
-            return [self._at(rule, "bad_value", f"when: {bad!r} not valid for {spec.type} fact {leaf.fact!r}")]
+            return [self._at(rule, "bad_value", f"when: {bad!r} not valid for {spec.type} fact {leaf.fact!r}", loc=at)]
         return []
 
     def _never_fires(self, rule: Rule) -> list[RuleProblem]:
@@ -406,12 +460,18 @@ class _Checker:
                 for name in sorted(set(self.parameters) - used)]  # fmt: skip
 
 
-def _stratify(rules: list[Rule], facts: dict[str, FactSpec], origin: dict[str, str]) -> tuple[tuple[tuple[Rule, ...], ...], list[RuleProblem]]:
+def _stratify(
+    rules: list[Rule], facts: dict[str, FactSpec], origin: dict[str, str]
+) -> tuple[tuple[tuple[Rule, ...], ...], list[RuleProblem]]:
     writers: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
         for name in rule.then.set:
             writers[name].append(rule)
-    reads = {rule.id: {leaf.fact for leaf, _ in negated_leaves(rule.when) if facts.get(leaf.fact, None) and facts[leaf.fact].derived}
+
+    def derived_reads(rule: Rule) -> set[str]:
+        return {leaf.fact for leaf in leaves(rule.when) if (spec := facts.get(leaf.fact)) is not None and spec.derived}
+
+    reads = {rule.id: derived_reads(rule)
              for rule in rules}  # fmt: skip
     level: dict[str, int] = {}
     visiting: set[str] = set()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.cyaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -86,14 +87,32 @@ class _TrustedLoader(_CaseLoader):
     """For files the project writes itself (rules, catalogues): aliases allowed, to avoid repeating citations."""
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        return yaml.composer.Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+        return yaml.composer.Composer.compose_node(self, parent, index)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    _CParser: Any = getattr(yaml.cyaml, "CParser")  # noqa: B009 - not in the type stubs
+
+    class _FastTrustedLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's C parser with our 1.2-like resolvers: ~10x faster for the rule files loaded at start-up."""
+
+        yaml_implicit_resolvers = _CaseLoader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _TRUSTED: type = _FastTrustedLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _TRUSTED = _TrustedLoader
 
 
 def parse_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
     """Parse one YAML document; raise ``SourceError`` for syntax errors, aliases (unless allowed) and duplicate
     keys."""
     try:
-        loader = _TrustedLoader(text) if allow_aliases else _CaseLoader(text)
+        loader = _TRUSTED(text) if allow_aliases else _CaseLoader(text)
     except yaml.reader.ReaderError as exc:
         bad_line = text.count("\n", 0, exc.position) + 1
         raise SourceError("yaml_syntax", bad_line, detail=f"control character #x{exc.character:04x}") from exc
