@@ -13,6 +13,8 @@ import click
 
 from jubao import __version__
 from jubao._compat import unsupported_python_message
+from jubao.cli.evaluate import evaluate, explain
+from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
 from jubao.cli.state import CliState, state
 from jubao.cli.validate import validate
@@ -27,8 +29,8 @@ class JubaoGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
-            raise
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise  # click reports these itself (a closed pipe, as in `jubao … | head`, exits quietly)
         except Exception as exc:
             current = state()
             if current.debug:
@@ -75,6 +77,9 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
 
 
 cli.add_command(validate)
+cli.add_command(evaluate)
+cli.add_command(explain)
+cli.add_command(rules)
 cli.add_command(schema)
 
 

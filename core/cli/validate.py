@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from jubao.case import Case
+from jubao.cli.common import EXIT_INVALID, problem_line
 from jubao.cli.state import CliState, state
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
 
-EXIT_INVALID = 2
 JSON_FORMAT = "jubao.validate/1"
 
 
@@ -57,15 +57,6 @@ def _check(source: str, current: CliState) -> Outcome:
         return Outcome(exc.source, None, tuple(exc.problems))
 
 
-def _location(outcome: Outcome, problem: Problem) -> str:
-    where = outcome.source
-    if problem.line is not None:
-        where += f":{problem.line}"
-        if problem.column is not None:
-            where += f":{problem.column}"
-    return where
-
-
 def _print_human(outcomes: list[Outcome], current: CliState) -> None:
     for outcome in outcomes:
         if outcome.case is not None:
@@ -83,8 +74,7 @@ def _print_human(outcomes: list[Outcome], current: CliState) -> None:
             continue
         click.echo("✗ " + current.t("cli.file_bad", path=outcome.source, count=len(outcome.problems)), err=True)
         for problem in outcome.problems:
-            field = f" {problem.path}:" if problem.path else ""
-            click.echo(f"  {_location(outcome, problem)}:{field} {problem.message(current.lang)}", err=True)
+            click.echo(problem_line(outcome.source, problem, current.lang), err=True)
     if len(outcomes) > 1:
         bad = sum(1 for outcome in outcomes if outcome.problems)
         click.echo(current.t("cli.summary", total=len(outcomes), ok=len(outcomes) - bad, bad=bad))

@@ -1,0 +1,77 @@
+"""``jubao rules check`` and ``jubao rules test``: lint the rule files; run the golden rule tests."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from jubao.cli.common import EXIT_FAILED
+from jubao.cli.state import state
+from jubao.engine import Engine
+from jubao.ruleset import RuleSetError, bundled_source, load_ruleset
+from jubao.ruletests import golden_test_files, run_all
+
+
+@click.group()
+def rules() -> None:
+    """检查和测试规则文件 / lint and test the rule files."""
+
+
+@rules.command("check")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def check(as_json: bool) -> None:
+    """检查规则文件（未知事实、渠道、引用缺失、永不触发的规则……）/ lint the rule files.
+
+    Exit status: 0 clean, 1 warnings only, 2 errors.
+    """
+    current = state()
+    try:
+        ruleset = load_ruleset()
+    except RuleSetError as exc:
+        if as_json:
+            click.echo(json.dumps({"valid": False, "problems": [p.render() for p in exc.problems]}, ensure_ascii=False))
+        for problem in exc.problems:
+            click.echo(f"✗ {problem.render()}", err=True)
+        raise click.exceptions.Exit(2) from None
+    summary = current.t("rules.summary", rules=len(ruleset.rules), strata=len(ruleset.strata),
+                        params=len(ruleset.parameters), version=ruleset.version)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps({"valid": True, "rules": len(ruleset.rules), "strata": [len(s) for s in ruleset.strata],
+                               "version": ruleset.version, "hash": ruleset.content_hash,
+                               "warnings": [w.render() for w in ruleset.warnings]}, ensure_ascii=False))  # fmt: skip
+    else:
+        for warning in ruleset.warnings:
+            click.echo(f"! {warning.render()}", err=True)
+        click.echo(summary)
+    if ruleset.warnings:
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+@rules.command("test")
+@click.option("--coverage", is_flag=True, help="列出没有任何测试触发的规则 / list rules no test fires.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None,
+              help="覆盖率低于此百分比则失败 / fail if rule coverage is below this percentage.")  # fmt: skip
+def test(coverage: bool, fail_under: float | None) -> None:
+    """运行 rules/tests 中的规则黄金测试 / run the golden rule tests in rules/tests."""
+    current = state()
+    with Engine() as engine:
+        run = run_all(engine, golden_test_files(bundled_source().root))
+    for problem in run.load_problems:
+        click.echo(f"✗ {problem.render()}", err=True)
+    failed = [outcome for outcome in run.outcomes if not outcome.passed]
+    for outcome in failed:
+        where = f"{outcome.test.file}:{outcome.test.line}" if outcome.test.line else outcome.test.file
+        click.echo(f"✗ {where}: {outcome.test.test.name}", err=True)
+        for failure in outcome.failures:
+            click.echo(f"    {failure}", err=True)
+    passed = len(run.outcomes) - len(failed)
+    click.echo(current.t("rules.tests", passed=passed, failed=len(failed)))
+    if coverage or fail_under is not None:
+        fired = len(run.rule_ids) - len(run.uncovered)
+        click.echo(current.t("rules.coverage", percent=f"{run.coverage:.1f}", fired=fired,
+                             total=len(run.rule_ids)))  # fmt: skip
+        for rule_id in run.uncovered:
+            click.echo(f"  - {rule_id}")
+    if failed or run.load_problems or (fail_under is not None and run.coverage < fail_under):
+        raise click.exceptions.Exit(EXIT_FAILED)
