@@ -52,3 +52,22 @@ incidents:
     medium: call
     target: {kind: borrower}
 """
+
+
+def bundled_rules_copy(tmp_path: Path, **extra_files: str) -> Path:
+    """A rules directory with the bundled catalogue and parameters but none of the bundled rules, plus
+    ``extra_files`` (name → YAML text): for tests that need a rule set of their own."""
+    from importlib.resources import files  # noqa: PLC0415 - keep conftest import-light
+
+    target = tmp_path / "rules"
+    (target / "parameters").mkdir(parents=True)
+    root = files("jubao_rules")
+    (target / "catalogue.yaml").write_text(
+        root.joinpath("catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for item in root.joinpath("parameters").iterdir():
+        if item.name.endswith(".yaml"):
+            (target / "parameters" / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in extra_files.items():
+        (target / name).write_text(text, encoding="utf-8")
+    return target

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import textwrap
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from jubao.engine import Engine
 from jubao.rules import FactType
 from jubao.ruleset import RuleSource, load_ruleset
 from jubao.ruletests import NEUTRAL_FEATURES
+from tests.conftest import bundled_rules_copy
 
 SEED = 20261123
 RULES = 150
@@ -96,15 +96,7 @@ def test_random_conditions_mean_the_same_in_durable_and_python(tmp_path: Path) -
         }
         for index in range(RULES)
     ]
-    target = tmp_path / "rules"
-    (target / "parameters").mkdir(parents=True)
-    root = files("jubao_rules")
-    (target / "catalogue.yaml").write_text(
-        root.joinpath("catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    for item in root.joinpath("parameters").iterdir():
-        (target / "parameters" / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
-    (target / "fuzz.yaml").write_text(yaml.safe_dump({"rules": rules}, allow_unicode=True), encoding="utf-8")
+    target = bundled_rules_copy(tmp_path, **{"fuzz.yaml": yaml.safe_dump({"rules": rules}, allow_unicode=True)})
     ruleset = load_ruleset([RuleSource("fuzz", target)])
     vectors = [_features(rng, features) for _ in range(FACT_VECTORS)]
     firing_counts = [0] * RULES

@@ -11,7 +11,6 @@ import textwrap
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from jubao.evaluation import Evaluation, RouteResult, fast_construct
 from jubao.generate import random_cases
 from jubao.ruleset import RuleSource, load_ruleset
 from jubao.ruletests import NEUTRAL_FEATURES
-from tests.conftest import EXAMPLES, example_cases
+from tests.conftest import EXAMPLES, bundled_rules_copy, example_cases
 
 TODAY = date(2026, 11, 20)
 
@@ -101,20 +100,8 @@ def test_as_of_selects_the_law_in_force(engine: Engine) -> None:
     assert engine.evaluate(case, today=TODAY).as_of == date(2026, 1, 6)  # default: the latest incident
 
 
-def _copy_rules(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    (target / "parameters").mkdir(parents=True)
-    root = files("jubao_rules")
-    (target / "catalogue.yaml").write_text(
-        root.joinpath("catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    for item in root.joinpath("parameters").iterdir():
-        (target / "parameters" / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
-    return target
-
-
 def test_a_case_that_matches_nothing_gives_an_empty_result(tmp_path: Path) -> None:
-    rules = _copy_rules(tmp_path)
+    rules = bundled_rules_copy(tmp_path)
     (rules / "only.yaml").write_text(textwrap.dedent("""\
         rules:
           - id: only.extortion
@@ -131,7 +118,7 @@ def test_a_case_that_matches_nothing_gives_an_empty_result(tmp_path: Path) -> No
 
 
 def test_contradicting_rules_raise_jubaos_own_error(tmp_path: Path) -> None:
-    rules = _copy_rules(tmp_path)
+    rules = bundled_rules_copy(tmp_path)
     (rules / "clash.yaml").write_text(textwrap.dedent("""\
         rules:
           - id: clash.a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,11 @@ from click.testing import CliRunner
 
 from jubao.cli.main import cli
 from jubao.ruleset import RuleSetError, RuleSource, load_ruleset
+from tests.conftest import bundled_rules_copy
 
 
 def _rules_dir(tmp_path: Path, extra: str) -> Path:
-    target = tmp_path / "rules"
-    (target / "parameters").mkdir(parents=True)
-    root = files("jubao_rules")
-    (target / "catalogue.yaml").write_text(
-        root.joinpath("catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    for item in root.joinpath("parameters").iterdir():
-        (target / "parameters" / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
-    (target / "extra.yaml").write_text(textwrap.dedent(extra), encoding="utf-8")
-    return target
+    return bundled_rules_copy(tmp_path, **{"extra.yaml": textwrap.dedent(extra)})
 
 
 def _problems(tmp_path: Path, extra: str) -> list[tuple[str, int | None, str | None, str]]:
