@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from jubao.case import Case
-from jubao.loading import CaseFileError, load_case, parse_case
-from jubao.problems import Problem
-
 try:
     __version__ = version("jubao")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["Case", "CaseFileError", "Problem", "__version__", "load_case", "parse_case"]
+
+from jubao.case import Case
+from jubao.channel import Channel, Deadline, Extension, FilingMethod, Provenance, RequiredField, Scope
+from jubao.documents_api import Document, DocumentFormat, Section
+from jubao.hookspecs import hookimpl
+from jubao.loading import CaseFileError, load_case, parse_case
+from jubao.problems import Problem
+from jubao.rules import Citation, Text
+
+__all__ = [
+    "Case", "CaseFileError", "Channel", "Citation", "Deadline", "Document", "DocumentFormat", "Extension",
+    "FilingMethod", "Problem", "Provenance", "RequiredField", "Scope", "Section", "Text", "__version__", "hookimpl",
+    "load_case", "parse_case",
+]  # fmt: skip

@@ -52,8 +52,9 @@ from jubao.evaluation import (
     fast_construct,
 )
 from jubao.features import compute_features, conduct_end
+from jubao.plugins import PluginSet, load_plugins
 from jubao.rules import Combine, FactSpec, FactType, Rule, Text
-from jubao.ruleset import RuleSet, bundled_ruleset
+from jubao.ruleset import RuleSet, ruleset_with
 from jubao.types import CASE_TIMEZONE
 
 Backend = Literal["durable", "python"]
@@ -79,8 +80,17 @@ class Engine:
     Use as a context manager, or call ``close()``, to release durable_rules' memory.
     """
 
-    def __init__(self, ruleset: RuleSet | None = None, *, backend: Backend = "durable") -> None:
-        self.ruleset = ruleset if ruleset is not None else bundled_ruleset()
+    def __init__(
+        self, ruleset: RuleSet | None = None, *, plugins: PluginSet | None = None, backend: Backend = "durable"
+    ) -> None:
+        """``plugins``: whose rules and channels to use; by default the engine loads the installed plugins
+        (``load_plugins()``, honouring ``JUBAO_DISABLE_PLUGINS``) and owns that manager. Pass a ``PluginSet`` to
+        choose exactly (``load_plugins(entry_points_group=None, extra=[...])``). ``ruleset`` overrides both."""
+        if ruleset is None:
+            plugins = plugins if plugins is not None else load_plugins()
+            ruleset = ruleset_with(plugins.rule_sources, [(cid, c.name) for cid, c in plugins.channels.items()])
+        self.plugins = plugins
+        self.ruleset = ruleset
         self.backend = backend
         self._lock = threading.Lock()
         self._closed = False

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from jubao.case import Case, Incident
+from jubao.regions import PROVINCE_IDS
 from jubao.types import CASE_TIMEZONE
 from jubao.vocabulary import Medium, ReporterRole, TargetKind
 
@@ -30,7 +31,7 @@ FEATURE_NAMES = (
     "behaviours_to_third_parties", "third_parties_reached", "contacts_reached", "contacts_exposed",
     "relations_reached", "only_guarantors_or_emergency_contacts", "night_contact", "max_calls_per_target_per_day",
     "incidents_total", "days_since_last_incident", "prior_channels", "continued_after_12321_report",
-    "collector_agency_named", "wants",
+    "collector_agency_named", "wants", "reporter_province",
 )  # fmt: skip
 
 Features = dict[str, Any]
@@ -74,6 +75,7 @@ def compute_features(case: Case, *, today: date, param: ParamLookup) -> Features
         ),
         "collector_agency_named": any(c.agency_name for c in case.collectors),
         "wants": frozenset(w.value for w in case.wants),
+        "reporter_province": PROVINCE_IDS[case.reporter.region.province],
     }
     return features
 

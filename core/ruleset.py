@@ -132,8 +132,26 @@ def bundled_ruleset() -> RuleSet:
     return load_ruleset([bundled_source()])
 
 
-def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
-    """Load, validate and order the rules of ``sources`` (default: the bundled rules)."""
+@functools.lru_cache(maxsize=16)
+def _cached_ruleset(sources: tuple[RuleSource, ...], channels: tuple[tuple[str, Text], ...]) -> RuleSet:
+    return load_ruleset(sources, extra_channels=channels)
+
+
+def ruleset_with(plugin_sources: Iterable[RuleSource], plugin_channels: Iterable[tuple[str, Text]]) -> RuleSet:
+    """The bundled rules plus plugins' rule directories and channels (cached per combination)."""
+    sources = tuple(plugin_sources)
+    channels = tuple(sorted(plugin_channels, key=lambda item: item[0]))
+    if not sources and not channels:
+        return bundled_ruleset()
+    return _cached_ruleset((bundled_source(), *sources), channels)
+
+
+def load_ruleset(
+    sources: Iterable[RuleSource] | None = None, *, extra_channels: Iterable[tuple[str, Text]] = ()
+) -> RuleSet:
+    """Load, validate and order the rules of ``sources`` (default: the bundled rules).
+
+    ``extra_channels`` are ``(id, name)`` of channels registered by plugins: rules may route to them too."""
     sources = list(sources) if sources is not None else [bundled_source()]
     problems: list[RuleProblem] = []
     digest = hashlib.sha256()
@@ -181,6 +199,8 @@ def load_ruleset(sources: Iterable[RuleSource] | None = None) -> RuleSet:
         raise RuleSetError(problems)
     facts = {spec.name: spec for spec in catalogue.facts}
     channels = {channel.id: channel for channel in catalogue.channels}
+    for channel_id, name in extra_channels:
+        channels.setdefault(channel_id, Channel(id=channel_id, name=name))
     checker = _Checker(
         facts, channels, catalogue.characterisations, parameters=parameters, origin=origin, located=located
     )

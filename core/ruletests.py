@@ -54,6 +54,7 @@ NEUTRAL_FEATURES: dict[str, Any] = {
     "continued_after_12321_report": False,
     "collector_agency_named": False,
     "wants": [],
+    "reporter_province": "beijing",
 }
 """A borrower-only case with nothing abusive: what a features-only test starts from."""
 

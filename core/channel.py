@@ -1,0 +1,157 @@
+"""A reporting channel, as a plugin declares it: who it is, what it takes, how to file, what it needs, how long
+things take, what documents it wants, and where all of that comes from.
+
+Everything is data (pydantic, validated at registration) so that a channel can be listed, shown, checked and
+tested without running any of the plugin's code. Deadlines are declared here; computing dates from them comes
+with the deadlines issue, so the declaration already says what starts the clock, the unit and the legal basis.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from jubao.rules import Citation, Text, Verification
+
+CHANNEL_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FilingKind(StrEnum):
+    PHONE = "phone"
+    WEB = "web"
+    APP = "app"
+    MINI_PROGRAM = "mini_program"
+    WECHAT = "wechat"
+    SMS = "sms"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+    POST = "post"
+
+
+class FilingMethod(_Model):
+    """One way to file with the channel."""
+
+    kind: FilingKind
+    address: str | None = None
+    """Phone number, URL, account name, e-mail or postal address; omit where it varies by place."""
+    hours: Text | None = None
+    """Opening hours, where known."""
+    note: Text | None = None
+    status: Verification = Verification.SECONDARY
+    """How sure we are of the address and hours (the reference's tags)."""
+
+
+class RequiredField(_Model):
+    """An item the channel needs, located in the case (``reporter.phone``) or the evaluation
+    (``classification.regulator``). A path ending in ``[]`` needs at least one item."""
+
+    path: str = Field(pattern=r"^(case|evaluation)\.[a-z_]+(\[\])?(\.[a-z_]+(\[\])?)*$")
+    label: Text
+    why: Text | None = None
+
+
+class MissingField(_Model):
+    """A required item absent from the case: where to add it, and what it is."""
+
+    path: str
+    """The case path to fill, without the ``case.`` prefix (``reporter.id_number``)."""
+    label: Text
+
+
+class TimeUnit(StrEnum):
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+    HOURS = "hours"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class Extension(_Model):
+    length: int = Field(gt=0)
+    unit: TimeUnit
+    condition: Text
+    """When the extension applies (e.g. 情况复杂)."""
+
+
+class Deadline(_Model):
+    """A time limit at the channel, declared as data with its legal basis."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Text
+    starts: Text
+    """What starts the clock (e.g. receipt of the complaint)."""
+    length: int | None = Field(default=None, gt=0)
+    """None for limits the law states without a number (及时, promptly)."""
+    unit: TimeUnit | None = None
+    extensions: list[Extension] = []
+    on_expiry: Text
+    """What the user can do when it passes."""
+    basis: list[Citation] = Field(min_length=1)
+    """Every deadline cites its basis."""
+
+    @model_validator(mode="after")
+    def _length_has_unit(self) -> Self:
+        if (self.length is None) != (self.unit is None):
+            raise ValueError("give both 'length' and 'unit', or neither (a limit with no number)")
+        return self
+
+
+class Provenance(_Model):
+    """Where the channel's facts come from, and when they were last checked."""
+
+    sources: list[str] = Field(min_length=1)
+    last_verified: date
+    status: Verification
+
+
+class Scope(_Model):
+    accepts: list[Text] = Field(min_length=1)
+    refuses: list[Text] = []
+
+
+class Channel(_Model):
+    """A reporting channel adapter's declaration."""
+
+    id: str = Field(pattern=CHANNEL_ID_PATTERN, max_length=60)
+    name: Text
+    authority: Text
+    """Who runs it (e.g. 国家金融监督管理总局)."""
+    scope: Scope
+    filing: list[FilingMethod] = Field(min_length=1)
+    required_fields: list[RequiredField] = []
+    deadlines: list[Deadline] = []
+    formats: list[str] = []
+    """Document format ids the channel produces (see ``register_document_formats``)."""
+    provenance: Provenance
+
+    def missing(self, case: Any, evaluation: Any = None) -> list[MissingField]:
+        """Every required item absent from ``case`` (and ``evaluation``), with the case path to fill."""
+        roots = {"case": case, "evaluation": evaluation}
+        missing = []
+        for item in self.required_fields:
+            root, _, path = item.path.partition(".")
+            if not _present(roots[root], path.split(".")):
+                missing.append(MissingField(path=path if root == "case" else item.path, label=item.label))
+        return missing
+
+
+def _present(value: Any, parts: list[str]) -> bool:
+    if value is None:
+        return False
+    if not parts:
+        return value not in ("", (), [])
+    head, *rest = parts
+    many = head.endswith("[]")
+    name = head.removesuffix("[]")
+    child = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+    if many:
+        items = list(child or [])
+        return bool(items) and (not rest or any(_present(item, rest) for item in items))
+    return _present(child, rest)
