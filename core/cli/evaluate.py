@@ -26,7 +26,7 @@ def evaluate(case: str, as_of: date | None, today: date | None, as_json: bool) -
     """分类并推荐举报渠道 / classify a case and route it to channels."""
     current = state()
     loaded = read_case(case, current)
-    with Engine() as engine:
+    with Engine(plugins=current.plugins()) as engine:
         evaluation = engine.evaluate(loaded, as_of=as_of, today=today)
     if as_json:
         click.echo(evaluation.model_dump_json(indent=2))
@@ -44,7 +44,7 @@ def explain(case: str, as_of: date | None, today: date | None, as_json: bool) ->
     """列出触发的规则及依据；对未推荐的渠道说明原因 / the rules that fired, and why-not for the other channels."""
     current = state()
     loaded = read_case(case, current)
-    with Engine() as engine:
+    with Engine(plugins=current.plugins()) as engine:
         trace = engine.explain(loaded, as_of=as_of, today=today)
     if as_json:
         click.echo(trace.model_dump_json(indent=2))

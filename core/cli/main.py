@@ -14,6 +14,7 @@ import click
 from jubao import __version__
 from jubao._compat import unsupported_python_message
 from jubao.cli.evaluate import evaluate, explain
+from jubao.cli.plugins_cmd import channels, plugin, plugins
 from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
 from jubao.cli.state import CliState, state
@@ -67,19 +68,36 @@ def _internal_error_sentence(current: CliState, exc: Exception) -> str:
     envvar="JUBAO_DEBUG",
     help="出错时显示完整回溯（可能含个人信息）/ show full tracebacks (may contain personal data).",
 )
+@click.option(
+    "--disable-plugin",
+    "disabled",
+    multiple=True,
+    metavar="NAME",
+    help="不加载该插件（可多次使用；或设置 JUBAO_DISABLE_PLUGINS=a,b）/ do not load this plugin.",
+)
+@click.option(
+    "--strict-plugins",
+    is_flag=True,
+    envvar="JUBAO_STRICT_PLUGINS",
+    help="插件出错即失败，而不是跳过 / fail on any plugin problem instead of skipping the plugin.",
+)
 @click.pass_context
-def cli(ctx: click.Context, lang: str, debug: bool) -> None:
+def cli(ctx: click.Context, lang: str, debug: bool, disabled: tuple[str, ...], strict_plugins: bool) -> None:
     """jubao（举报）：整理催收骚扰（爆通讯录）的举报材料。
 
     jubao: classify reports of abusive debt collection and route them to the right channels.
     """
-    ctx.obj = CliState(lang="en" if lang.lower() == "en" else "zh", debug=debug)
+    ctx.obj = CliState(lang="en" if lang.lower() == "en" else "zh", debug=debug, disabled_plugins=disabled,
+                       strict_plugins=strict_plugins)  # fmt: skip
 
 
 cli.add_command(validate)
 cli.add_command(evaluate)
 cli.add_command(explain)
 cli.add_command(rules)
+cli.add_command(plugins)
+cli.add_command(channels)
+cli.add_command(plugin)
 cli.add_command(schema)
 
 

@@ -26,8 +26,10 @@ def check(as_json: bool) -> None:
     Exit status: 0 clean, 1 warnings only, 2 errors.
     """
     current = state()
+    plugins = current.plugins()
     try:
-        ruleset = load_ruleset()
+        ruleset = load_ruleset([bundled_source(), *plugins.rule_sources],
+                               extra_channels=[(cid, c.name) for cid, c in plugins.channels.items()])  # fmt: skip
     except RuleSetError as exc:
         if as_json:
             click.echo(json.dumps({"valid": False, "problems": [p.render() for p in exc.problems]}, ensure_ascii=False))
@@ -55,8 +57,12 @@ def check(as_json: bool) -> None:
 def test(coverage: bool, fail_under: float | None) -> None:
     """运行 rules/tests 中的规则黄金测试 / run the golden rule tests in rules/tests."""
     current = state()
-    with Engine() as engine:
-        run = run_all(engine, golden_test_files(bundled_source().root))
+    plugins = current.plugins()
+    with Engine(plugins=plugins) as engine:
+        files = list(golden_test_files(bundled_source().root))
+        for source in plugins.rule_sources:
+            files += golden_test_files(source.root, source.name)
+        run = run_all(engine, files)
     for problem in run.load_problems:
         click.echo(f"✗ {problem.render()}", err=True)
     failed = [outcome for outcome in run.outcomes if not outcome.passed]

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 
 from jubao.i18n import Lang, t
+from jubao.plugins import PluginError, PluginSet, load_plugins
 
 
-@dataclass(frozen=True)
+@dataclass
 class CliState:
     lang: Lang
     debug: bool
+    disabled_plugins: tuple[str, ...] = ()
+    strict_plugins: bool = False
+    _plugins: PluginSet | None = field(default=None, repr=False)
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def plugins(self) -> PluginSet:
+        """The plugins for this invocation, loaded once; each plugin problem is one line on stderr."""
+        if self._plugins is None:
+            try:
+                self._plugins = load_plugins(disabled=self.disabled_plugins, strict=self.strict_plugins or None)
+            except PluginError as exc:
+                click.echo(self.t("plugins.failed_strict", plugin=exc.plugin, message=exc.message), err=True)
+                raise click.exceptions.Exit(1) from None
+            for error in self._plugins.errors:
+                click.echo(self.t("plugins.skipped", plugin=error.plugin, message=error.message), err=True)
+        return self._plugins
 
 
 def state() -> CliState:

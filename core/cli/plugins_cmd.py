@@ -1,0 +1,180 @@
+"""``jubao plugins``, ``jubao channels list|show`` and ``jubao plugin new``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jubao.cli.state import CliState, state
+from jubao.ruleset import ruleset_with
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def plugins(as_json: bool) -> None:
+    """列出已加载的插件 / list loaded plugins (name, version, hooks, channels)."""
+    current = state()
+    loaded = current.plugins()
+    rows: list[dict[str, Any]] = [
+        {
+            "name": info.name,
+            "version": info.version,
+            "distribution": info.distribution,
+            "hooks": list(info.hooks),
+            "channels": sorted(cid for cid, owner in loaded.channel_owner.items() if owner == info.name),
+            "formats": sorted(fid for fid, owner in loaded.format_owner.items() if owner == info.name),
+        }
+        for info in loaded.plugins
+    ]
+    if as_json:
+        errors = [{"plugin": e.plugin, "error": e.message} for e in loaded.errors]
+        click.echo(json.dumps({"plugins": rows, "errors": errors}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(current.t("plugins.none"))
+    for row in rows:
+        click.echo(f"{row['name']} {row['version'] or ''}  ({row['distribution'] or '-'})")
+        click.echo(f"    {current.t('plugins.hooks')}{', '.join(row['hooks']) or '-'}")
+        if row["channels"]:
+            click.echo(f"    {current.t('plugins.channels')}{', '.join(row['channels'])}")
+        if row["formats"]:
+            click.echo(f"    {current.t('plugins.formats')}{', '.join(row['formats'])}")
+
+
+@click.group()
+def channels() -> None:
+    """举报渠道 / reporting channels."""
+
+
+def _known(current: CliState) -> tuple[Any, Any]:
+    loaded = current.plugins()
+    ruleset = ruleset_with(loaded.rule_sources, [(cid, c.name) for cid, c in loaded.channels.items()])
+    return loaded, ruleset
+
+
+@channels.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def list_channels(as_json: bool) -> None:
+    """列出所有渠道 / list every channel jubao knows (from its rules and from plugins)."""
+    current = state()
+    loaded, ruleset = _known(current)
+    rows = [
+        {
+            "id": cid,
+            "name": channel.name.model_dump(),
+            "routable": channel.routable,
+            "adapter": loaded.channel_owner.get(cid),
+        }
+        for cid, channel in ruleset.channels.items()
+    ]
+    if as_json:
+        click.echo(json.dumps({"channels": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        owner = row["adapter"] or current.t("channels.no_adapter")
+        flag = "" if row["routable"] else current.t("channels.not_a_channel")
+        click.echo(f"{row['id']:<24} {row['name'][current.lang]}{flag}  [{owner}]")
+
+
+@channels.command("show")
+@click.argument("channel_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def show_channel(channel_id: str, as_json: bool) -> None:
+    """显示一个渠道：所需材料、期限、文书格式、来源与核实情况 / show one channel in full."""
+    current = state()
+    loaded, ruleset = _known(current)
+    adapter = loaded.channels.get(channel_id)
+    declared = ruleset.channels.get(channel_id)
+    if adapter is None and declared is None:
+        click.echo(current.t("channels.unknown", id=channel_id, known=", ".join(ruleset.channels)), err=True)
+        raise click.exceptions.Exit(2)
+    if as_json:
+        data: dict[str, Any] = {"id": channel_id, "adapter": loaded.channel_owner.get(channel_id)}
+        if declared is not None:
+            data["routable"] = declared.routable
+            data["why_not"] = declared.why_not.model_dump() if declared.why_not else None
+        data["channel"] = adapter.model_dump(mode="json") if adapter is not None else None
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    lang = current.lang
+    if adapter is None:
+        assert declared is not None
+        click.echo(f"{declared.name.get(lang)}  [{channel_id}]")
+        if declared.why_not is not None:
+            click.echo(declared.why_not.get(lang))
+        else:
+            click.echo(current.t("channels.no_adapter_long"))
+        return
+    _print_channel(adapter, loaded.channel_owner[channel_id], current)
+
+
+def _print_channel(channel: Any, owner: str, current: CliState) -> None:
+    t, lang = current.t, current.lang
+    click.echo(f"{channel.name.get(lang)}  [{channel.id}]  ({t('channels.provided_by', plugin=owner)})")
+    click.echo(f"{t('channels.authority')}{channel.authority.get(lang)}")
+    click.echo(t("channels.accepts"))
+    for item in channel.scope.accepts:
+        click.echo(f"  · {item.get(lang)}")
+    if channel.scope.refuses:
+        click.echo(t("channels.refuses"))
+        for item in channel.scope.refuses:
+            click.echo(f"  · {item.get(lang)}")
+    click.echo(t("channels.filing"))
+    for method in channel.filing:
+        hours = f"（{method.hours.get(lang)}）" if method.hours else ""
+        click.echo(f"  · {method.kind.value}: {method.address or '-'}{hours} ［{t('status.' + method.status.value)}］")
+    if channel.required_fields:
+        click.echo(t("channels.fields"))
+        for item in channel.required_fields:
+            click.echo(f"  · {item.label.get(lang)}  ({item.path})")
+    click.echo(t("channels.deadlines"))
+    if not channel.deadlines:
+        click.echo("  · " + t("channels.no_deadline"))
+    for deadline in channel.deadlines:
+        length = (
+            f"{deadline.length} {t('unit.' + deadline.unit.value)}"
+            if deadline.length and deadline.unit
+            else t("channels.no_number")
+        )
+        basis = "；".join(f"{c.instrument}{c.article or ''}［{t('status.' + c.status.value)}］" for c in deadline.basis)
+        click.echo(f"  · {deadline.label.get(lang)}: {length} — {deadline.starts.get(lang)}  {t('eval.basis')}{basis}")
+    if channel.formats:
+        click.echo(f"{t('channels.formats')}{', '.join(channel.formats)}")
+    prov = channel.provenance
+    click.echo(t("channels.provenance", date=prov.last_verified.isoformat(), status=t("status." + prov.status.value)))
+    for source in prov.sources:
+        click.echo(f"  · {source}")
+
+
+@click.group()
+def plugin() -> None:
+    """插件开发 / for plugin authors."""
+
+
+PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="在此目录下创建（默认：当前目录）/ parent directory (default: current).")  # fmt: skip
+def new_plugin(name: str, directory: Path | None) -> None:
+    """创建一个可直接安装的插件项目 / create a ready-to-install plugin package.
+
+    NAME is the distribution name, e.g. jubao-hotline-12345 (lower case, digits, - or _).
+    """
+    from jubao.scaffold import ScaffoldError, create_plugin  # noqa: PLC0415 - only this command needs it
+
+    current = state()
+    if not PLUGIN_NAME.match(name):
+        raise click.BadParameter(current.t("plugins.bad_name", name=name), param_hint="NAME")
+    try:
+        target = create_plugin(name, directory or Path.cwd())
+    except ScaffoldError as exc:
+        click.echo(current.t("plugins.scaffold_failed", reason=str(exc)), err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(current.t("plugins.created", path=target))
