@@ -1,0 +1,140 @@
+"""Test kit for plugin authors: a pytest plugin shipped with jubao (entry point ``pytest11``), active wherever
+jubao is installed.
+
+Fixtures
+    ``jubao_plugins_for(*names)`` — a ``PluginSet`` with exactly the named installed plugins (plus extras);
+    ``jubao_engine_for(*names)`` — an ``Engine`` using them (closed after the test);
+    ``jubao_example_cases`` — a few fictional cases to render documents for.
+
+Checks
+    ``assert_channel_conforms(channel, plugins, cases)`` — the channel validates, every deadline cites a basis,
+    its provenance is present, every declared format is registered, and its documents build and write for each
+    case (non-empty, UTF-8, no unfilled template placeholders).
+    ``assert_matches_snapshot(text, path)`` — compare with a reviewed snapshot file; ``JUBAO_UPDATE_SNAPSHOTS=1``
+    rewrites it (then read the diff before committing).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jubao.case import Case
+from jubao.channel import Channel
+from jubao.engine import Engine
+from jubao.fileio import write_text_atomic
+from jubao.plugins import PluginSet, build_documents, load_plugins
+
+UPDATE_ENV = "JUBAO_UPDATE_SNAPSHOTS"
+_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*?\}\}")
+
+
+def plugins_for(*names: str, extra: Sequence[tuple[str, Any]] = ()) -> PluginSet:
+    """Exactly the installed plugins named (by entry-point name), plus ``extra`` ``(name, module)`` pairs."""
+    everything = load_plugins(strict=True)
+    unknown = set(names) - {info.name for info in everything.plugins}
+    if unknown:
+        raise LookupError(f"plugins not installed: {sorted(unknown)}")
+    disabled = [info.name for info in everything.plugins if info.name not in names]
+    return load_plugins(disabled=disabled, strict=True, extra=extra)
+
+
+@pytest.fixture
+def jubao_plugins_for() -> Callable[..., PluginSet]:
+    return plugins_for
+
+
+@pytest.fixture
+def jubao_engine_for() -> Iterator[Callable[..., Engine]]:
+    engines: list[Engine] = []
+
+    def build(*names: str, extra: Sequence[tuple[str, Any]] = ()) -> Engine:
+        engine = Engine(plugins=plugins_for(*names, extra=extra))
+        engines.append(engine)
+        return engine
+
+    yield build
+    for engine in engines:
+        engine.close()
+
+
+def example_cases() -> list[Case]:
+    """Three fictional cases covering borrower and contact reporters, licensed and unlicensed lenders."""
+    base: dict[str, Any] = {
+        "reporter": {"role": "borrower", "name": "测试人", "phone": "138 0000 0001",
+                     "region": {"province": "广东省", "city": "深圳市"}},
+        "lender": {"name": "深圳示例网络小额贷款有限公司", "app_name": "示例借", "kind": "online_microloan"},
+        "contacts": {"reached": [{"id": "c1", "relation": "colleague"}], "harvested_list_size": 120},
+        "incidents": [
+            {"time": "2026-10-10 23:10", "medium": "call", "from_number": "170 0000 0001",
+             "target": {"kind": "contact", "contact": "c1"}, "behaviours": ["debt_disclosure", "insult"], "count": 7},
+        ],
+    }  # fmt: skip
+    contact = {**base, "reporter": {**base["reporter"], "role": "contact", "relation_to_borrower": "friend"}}
+    unlicensed = {**base, "lender": {"app_name": "极速示例贷", "kind": "unlicensed"}}
+    return [Case.model_validate(data) for data in (base, contact, unlicensed)]
+
+
+@pytest.fixture
+def jubao_example_cases() -> list[Case]:
+    return example_cases()
+
+
+def assert_channel_conforms(channel: Channel, plugins: PluginSet, cases: Sequence[Case] = ()) -> None:
+    """Fail with a list of everything wrong with ``channel`` as registered in ``plugins``."""
+    problems: list[str] = []
+    Channel.model_validate(channel.model_dump())
+    for deadline in channel.deadlines:
+        if not deadline.basis:
+            problems.append(f"deadline {deadline.id} cites no basis")
+    if not channel.provenance.sources:
+        problems.append("provenance names no source")
+    for fmt in channel.formats:
+        if fmt not in plugins.formats:
+            problems.append(f"format {fmt!r} is not registered by any plugin (have: {sorted(plugins.formats)})")
+    if plugins.channel_owner.get(channel.id) is None:
+        problems.append("the channel is not registered by any loaded plugin")
+    with Engine(plugins=plugins) as engine:
+        for index, case in enumerate(cases):
+            evaluation = engine.evaluate(case, today=date(2026, 11, 20))
+            try:
+                documents = build_documents(plugins, channel.id, case, evaluation)
+            except Exception as exc:
+                problems.append(f"case {index}: build_documents raised {type(exc).__name__}: {exc}")
+                continue
+            for document in documents:
+                for fmt_id in channel.formats:
+                    writer = plugins.formats.get(fmt_id)
+                    if writer is None:
+                        continue
+                    data = writer.write(document)
+                    text = data.decode("utf-8") if data else ""
+                    if not text.strip():
+                        problems.append(f"case {index}: {fmt_id} output of {document.title!r} is empty")
+                    elif _PLACEHOLDER.search(text):
+                        problems.append(f"case {index}: {fmt_id} output still has a template placeholder")
+    if problems:
+        pytest.fail(f"channel {channel.id} does not conform:\n  - " + "\n  - ".join(problems), pytrace=False)
+
+
+def assert_matches_snapshot(text: str, path: Path) -> None:
+    """``text`` must equal the reviewed snapshot at ``path`` (created or updated with JUBAO_UPDATE_SNAPSHOTS=1)."""
+    path = Path(path)
+    if os.environ.get(UPDATE_ENV) or not path.exists():
+        if not os.environ.get(UPDATE_ENV):
+            pytest.fail(f"no snapshot at {path}; run with {UPDATE_ENV}=1 to create it, then review it", pytrace=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, text)
+        return
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        import difflib  # noqa: PLC0415 - only on failure
+
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), "snapshot", "actual"))
+        pytest.fail(f"output differs from snapshot {path} ({UPDATE_ENV}=1 to accept):\n{diff}", pytrace=False)
