@@ -11,6 +11,7 @@ Property names are prefixed so that no fact can collide with durable's own keys 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -39,6 +40,16 @@ def member_property(name: str, value: str) -> str:
 
 def param_property(name: str) -> str:
     return "p_" + name.replace(".", "__")
+
+
+def membership_property(fact: str, values: Iterable[object]) -> str:
+    """The property holding "the fact's value (or, for a set, one of its members) is among ``values``".
+
+    ``in`` and ``contains_any`` are computed by the encoder into one boolean per distinct value list instead of
+    being compiled to ``$or`` branches: durable fires a rule once per matching branch and keeps every branch
+    pending on its 64-entry stack, so one property per list means fewer firings and fewer shards."""
+    digest = hashlib.sha1(repr(sorted(map(str, values))).encode(), usedforsecurity=False).hexdigest()[:10]
+    return f"m_{fact}__{digest}"
 
 
 def rule_key(index: int) -> str:
@@ -99,9 +110,8 @@ class Compiler:
             return _and([_ex(prop), {_CMP[op]: {prop: leaf.value}}])
         values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
         if op is Op.IN:
-            if negated:
-                return _or([_nex(prop), _and([{"$neq": {prop: v}} for v in values])])
-            return _and([_ex(prop), _or([{prop: v} for v in values])])
+            member = membership_property(leaf.fact, values)
+            return _nex(member) if negated else {member: True}
         if op is Op.NOT_IN:
             return self.leaf(leaf.model_copy(update={"op": Op.IN}), not negated)
         raise ValueError(f"operator {op} does not apply to {spec.type} facts")
@@ -129,6 +139,9 @@ class Compiler:
         """Only members present are encoded (as ``s_<fact>__<member>: true``): an absent member property means
         "not contained" whether the set is known or unknown, which is exactly the Python semantics."""
         values = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+        if leaf.op is Op.CONTAINS_ANY and len(values) > 1:
+            member = membership_property(leaf.fact, values)
+            return _nex(member) if negated else {member: True}
         members = [member_property(leaf.fact, str(v)) for v in values]
         contains = leaf.op in (Op.CONTAINS, Op.CONTAINS_ANY)
         if contains != negated:
@@ -200,7 +213,17 @@ class FactEncoder:
     """``encode_fact`` for one stratum, with the property names worked out once (it runs for every case)."""
 
     def __init__(self, rules: Iterable[Rule], facts: Mapping[str, FactSpec]) -> None:
+        rules = list(rules)
         names, params = properties_read(rules, facts)
+        memberships: dict[str, tuple[str, frozenset[object], bool]] = {}
+        for rule in rules:
+            for leaf in leaves(rule.when):
+                if isinstance(leaf.value, list) and (
+                    leaf.op in (Op.IN, Op.NOT_IN) or (leaf.op is Op.CONTAINS_ANY and len(leaf.value) > 1)
+                ):
+                    prop = membership_property(leaf.fact, leaf.value)
+                    memberships[prop] = (leaf.fact, frozenset(leaf.value), facts[leaf.fact].type is FactType.SET)
+        self._memberships = sorted(memberships.items())
         self._scalars = [(n, fact_property(n)) for n in names if facts[n].type is not FactType.SET]
         self._sets = [
             (n, fact_property(n), [(m, member_property(n, m)) for m in facts[n].values or []])
@@ -226,6 +249,10 @@ class FactEncoder:
             value = param_values.get(name)
             if value is not None:
                 encoded[prop] = value
+        for prop, (name, wanted, is_set) in self._memberships:
+            value = values.get(name)
+            if value is not None and (not wanted.isdisjoint(value) if is_set else value in wanted):
+                encoded[prop] = True
         return encoded
 
 

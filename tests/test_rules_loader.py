@@ -137,18 +137,21 @@ def test_rules_test_cli_requires_full_coverage(runner: CliRunner) -> None:
 
 
 def test_a_rule_with_too_many_alternatives_is_refused(tmp_path: Path) -> None:
-    """durable_rules can hold 64 pending alternatives; a rule needing more must be split, said at load time."""
+    """durable_rules can hold 64 pending alternatives; a rule needing more must be split, said at load time.
+    (``contains_any`` lists cost one path each; separate ``any`` branches multiply under ``all``.)"""
     behaviours = ["insult", "defamation", "threat_violence", "threat_exposure", "doctored_images", "stalking",
                   "fake_legal_document", "extortion", "group_blast"]  # fmt: skip
     mediums = ["call", "sms", "wechat", "qq", "app_push", "group_chat", "social_post", "letter"]
+    any_behaviour = ", ".join(f"{{fact: behaviours, contains: {b}}}" for b in behaviours)
+    any_medium = ", ".join(f"{{fact: mediums, contains: {m}}}" for m in mediums)
     text = f"""\
     rules:
       - id: huge.rule
         title: {{zh: 大, en: huge}}
         when:
           all:
-            - {{fact: behaviours, contains_any: {behaviours}}}
-            - {{fact: mediums, contains_any: {mediums}}}
+            - any: [{any_behaviour}]
+            - any: [{any_medium}]
         then: {{set: {{ongoing: true}}}}
         citations: [{{instrument: x, status: policy}}]
     """
