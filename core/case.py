@@ -13,7 +13,6 @@ Field documentation lives in docs/case-format.md (zh + en); a test checks that e
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -423,10 +422,6 @@ class Case(_Model):
             problems.append((("wants",), "duplicate", "listed_twice"))
         _reject(problems)
         return self
-
-    def first_incident_time(self) -> datetime:
-        """Start of the earliest incident (incidents need not be written in order)."""
-        return min(incident.time for incident in self.incidents)
 
 
 def _unique_ids(ids: list[str], loc: Loc, problems: list[tuple[Loc, str, str]]) -> set[str]:

@@ -182,35 +182,9 @@ def properties_read(rules: Iterable[Rule], facts: Mapping[str, FactSpec]) -> tup
     return sorted(fact_names), sorted(params)
 
 
-def encode_fact(
-    values: Mapping[str, Any],
-    fact_names: Iterable[str],
-    facts: Mapping[str, FactSpec],
-    param_values: Mapping[str, Any],
-    as_of: date,
-) -> Json:
-    """The durable fact for one stratum: only what its rules read; unknown values are left out."""
-    encoded: Json = {"id": CASE_TAG, "t": CASE_TAG, AS_OF: as_of.toordinal()}
-    for name in fact_names:
-        value = values.get(name)
-        if value is None:
-            continue
-        spec = facts[name]
-        if spec.type is FactType.SET:
-            encoded[fact_property(name)] = True
-            for member in spec.values or []:
-                if member in value:
-                    encoded[member_property(name, member)] = True
-        else:
-            encoded[fact_property(name)] = value
-    for name, value in param_values.items():
-        if value is not None:
-            encoded[param_property(name)] = value
-    return encoded
-
-
 class FactEncoder:
-    """``encode_fact`` for one stratum, with the property names worked out once (it runs for every case)."""
+    """Encodes a case's values as the durable fact for one shard: only what its rules read, property names
+    worked out once (it runs for every case), unknown values left out."""
 
     def __init__(self, rules: Iterable[Rule], facts: Mapping[str, FactSpec]) -> None:
         rules = list(rules)

@@ -140,20 +140,6 @@ def leaves(condition: Condition) -> Iterator[Leaf]:
         yield from leaves(condition.not_)
 
 
-def negated_leaves(condition: Condition, negated: bool = False) -> Iterator[tuple[Leaf, bool]]:
-    """Every leaf with whether it sits under an odd number of ``not``."""
-    if isinstance(condition, Leaf):
-        yield condition, negated
-    elif isinstance(condition, All):
-        for child in condition.all:
-            yield from negated_leaves(child, negated)
-    elif isinstance(condition, Any_):
-        for child in condition.any:
-            yield from negated_leaves(child, negated)
-    else:
-        yield from negated_leaves(condition.not_, not negated)
-
-
 # --- evaluation -------------------------------------------------------------------------------------
 
 Resolver = Callable[[str], Any]

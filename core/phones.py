@@ -57,12 +57,3 @@ def normalise_phone(raw: str | int) -> str:
     ):
         return str(parsed.national_number)
     raise PhoneNumberError("invalid")
-
-
-def redact_phone(value: str) -> str:
-    """Mask the middle of a phone number for output that must not expose it (``+86138****0001``)."""
-    digits_kept = 4
-    if len(value) <= digits_kept * 2:
-        return "*" * len(value)
-    head = value[: len(value) - 8] if value.startswith("+") else value[:3]
-    return f"{head}****{value[-digits_kept:]}"

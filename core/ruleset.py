@@ -16,7 +16,6 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -102,24 +101,6 @@ class RuleSet:
     @property
     def version(self) -> str:
         return f"{__version__}+rules.{self.content_hash[:12]}"
-
-    def stratum_of(self, rule_id: str) -> int:
-        for index, stratum in enumerate(self.strata):
-            if any(rule.id == rule_id for rule in stratum):
-                return index
-        raise KeyError(rule_id)
-
-    def param_lookup(self, day: date) -> Any:
-        """A function giving each parameter's value in force on ``day`` (None before its first value)."""
-
-        def lookup(name: str) -> Any:
-            parameter = self.parameters.get(name)
-            return parameter.value_on(day) if parameter else None
-
-        return lookup
-
-    def routable_channels(self) -> list[str]:
-        return [c.id for c in self.channels.values() if c.routable]
 
 
 def bundled_source() -> RuleSource:
