@@ -1,24 +1,84 @@
 """What a document is before it is written, and the contract of a document format.
 
-Channels build ``Document`` objects (title, numbered sections of paragraphs, in Chinese); a ``DocumentFormat``
-turns one into bytes (Markdown, plain text here; DOCX and JSON payloads arrive with the channels). Keeping the
-two apart lets a plugin add a format (a provincial office's own layout) without touching any channel.
+Channels build ``Document`` objects — a title and sections made of blocks (paragraphs, numbered items, tables,
+notes, a signature block), or a form ``payload`` for a web form — always in Chinese. A ``DocumentFormat`` turns
+one into bytes (Markdown, plain text, DOCX, JSON). Keeping the two apart lets a plugin add a format (a
+provincial office's own layout) without touching any channel, and lets every format render every channel.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from jubao.rules import Text
 
+BLANK_PATTERN = re.compile(r"【待补充：([^】]+)】")
+"""A visible blank left where the case lacks something; the label says what to add."""
 
-class Section(BaseModel):
+
+def blank(label: str) -> str:
+    """The visible blank for a missing item (never invent what the case does not say)."""
+    return f"【待补充：{label}】"
+
+
+class _Block(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    heading: str
+
+class Paragraph(_Block):
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+
+
+class NumberedList(_Block):
+    """Items numbered 1, 2, 3 … (claims, requests, facts)."""
+
+    kind: Literal["numbered"] = "numbered"
+    items: list[str] = Field(min_length=1)
+
+
+class Table(_Block):
+    kind: Literal["table"] = "table"
+    header: list[str] = []
+    rows: list[list[str]] = []
+
+
+class Note(_Block):
+    """A remark set apart from the text: the draft disclaimer, a warning about unverified facts."""
+
+    kind: Literal["note"] = "note"
+    text: str
+
+
+class Signature(_Block):
+    """The closing of a Chinese filing: 此致 + addressee on the left, signer and date on the right."""
+
+    kind: Literal["signature"] = "signature"
+    closing: list[str] = []
+    lines: list[str] = Field(min_length=1)
+
+
+Block = Annotated[Paragraph | NumberedList | Table | Note | Signature, Field(discriminator="kind")]
+
+
+class Section(BaseModel):
+    """A section: an optional heading, plain paragraphs, then blocks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    heading: str = ""
+    """Empty for the preamble (the parties block before the first heading)."""
     paragraphs: list[str] = []
+    """Plain paragraphs, written before ``blocks`` (a shorthand for Paragraph blocks)."""
+    blocks: list[Block] = []
+
+    def all_blocks(self) -> list[Block]:
+        return [Paragraph(text=text) for text in self.paragraphs] + list(self.blocks)
 
 
 class Document(BaseModel):
@@ -27,8 +87,39 @@ class Document(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     channel: str
+    id: str = Field(default="document", pattern=r"^[a-z][a-z0-9_]*$")
+    """Stable within the channel; the file name is ``<channel>-<id><suffix>``."""
     title: str
     sections: list[Section] = []
+    payload: dict[str, Any] | None = None
+    """For web forms: the field values, written by the ``json`` format."""
+    formats: list[str] = []
+    """Formats this document is offered in; empty means the channel's formats."""
+
+    def text(self) -> str:
+        """All words of the document, for searching (blanks, names that must not appear …)."""
+        parts = [self.title]
+        for section in self.sections:
+            parts.append(section.heading)
+            for block in section.all_blocks():
+                parts += _block_text(block)
+        if self.payload is not None:
+            parts.append(orjson.dumps(self.payload).decode("utf-8"))
+        return "\n".join(parts)
+
+    def blanks(self) -> list[str]:
+        """Labels of the 【待补充：…】 blanks, in order, each once."""
+        return list(dict.fromkeys(BLANK_PATTERN.findall(self.text())))
+
+
+def _block_text(block: Block) -> list[str]:
+    if isinstance(block, Paragraph | Note):
+        return [block.text]
+    if isinstance(block, NumberedList):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [" ".join(row) for row in [block.header, *block.rows]]
+    return [*block.closing, *block.lines]
 
 
 class DocumentFormat(BaseModel):
@@ -41,25 +132,95 @@ class DocumentFormat(BaseModel):
     media_type: str
     description: Text
     write: Callable[[Document], bytes]
+    accepts: Callable[[Document], bool] | None = None
+    """Whether the format can write this document (JSON needs a payload); None: every document."""
+
+    def can_write(self, document: Document) -> bool:
+        return self.accepts is None or self.accepts(document)
+
+
+# --- Markdown and plain text ----------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
 
 
 def write_markdown(document: Document) -> bytes:
     lines = [f"# {document.title}", ""]
-    for number, section in enumerate(document.sections, start=1):
-        lines += [f"## {number}. {section.heading}", ""]
-        lines += [paragraph + "\n" for paragraph in section.paragraphs]
+    number = 0
+    for section in document.sections:
+        if section.heading:
+            number += 1
+            lines += [f"## {_chinese_ordinal(number)}、{section.heading}", ""]
+        for block in section.all_blocks():
+            lines += [*_markdown_block(block), ""]
     return "\n".join(lines).rstrip("\n").encode("utf-8") + b"\n"
+
+
+def _markdown_block(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [block.text]
+    if isinstance(block, NumberedList):
+        return [f"{i}. {item}" for i, item in enumerate(block.items, start=1)]
+    if isinstance(block, Table):
+        width = max([len(block.header)] + [len(row) for row in block.rows])
+        header = block.header or [""] * width
+        out = ["| " + " | ".join(_md_cell(c) for c in header) + " |", "|" + "---|" * width]
+        return out + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+    if isinstance(block, Note):
+        return [f"> {block.text}"]
+    closing = [*block.closing, ""] if block.closing else []
+    return closing + [f'<p align="right">{line}</p>' for line in block.lines]
 
 
 def write_text(document: Document) -> bytes:
     lines = [document.title, ""]
-    for number, section in enumerate(document.sections, start=1):
-        lines += [f"{number}. {section.heading}", *section.paragraphs, ""]
+    number = 0
+    for section in document.sections:
+        if section.heading:
+            number += 1
+            lines.append(f"{_chinese_ordinal(number)}、{section.heading}")
+        for block in section.all_blocks():
+            lines += _text_block(block)
+        lines.append("")
     return "\n".join(lines).rstrip("\n").encode("utf-8") + b"\n"
 
 
+def _text_block(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [block.text]
+    if isinstance(block, NumberedList):
+        return [f"{i}. {item}" for i, item in enumerate(block.items, start=1)]
+    if isinstance(block, Table):
+        rows = [block.header] if block.header else []
+        return [" | ".join(row) for row in rows + block.rows]
+    if isinstance(block, Note):
+        return [f"※ {block.text}"]
+    return [*block.closing, *(f"{' ' * 24}{line}" for line in block.lines)]
+
+
+def write_json(document: Document) -> bytes:
+    return orjson.dumps(document.payload, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _chinese_ordinal(number: int) -> str:
+    """一 … 十, 十一 … 九十九: section numbers as Chinese filings write them."""
+    if number <= 10:
+        return _ORDINALS[number - 1]
+    tens, ones = divmod(number, 10)
+    return f"{_ORDINALS[tens - 1] if tens > 1 else ''}十{_ORDINALS[ones - 1] if ones else ''}"
+
+
 MARKDOWN = DocumentFormat(id="md", suffix=".md", media_type="text/markdown; charset=utf-8",
-                          description=Text(zh="Markdown 文本", en="Markdown"), write=write_markdown)  # fmt: skip
+                          description=Text(zh="Markdown 文本", en="Markdown"), write=write_markdown,
+                          accepts=lambda document: bool(document.sections))  # fmt: skip
 PLAIN_TEXT = DocumentFormat(id="txt", suffix=".txt", media_type="text/plain; charset=utf-8",
                             description=Text(zh="纯文本（如电话要点）", en="plain text (e.g. phone scripts)"),
-                            write=write_text)  # fmt: skip
+                            write=write_text, accepts=lambda document: bool(document.sections))  # fmt: skip
+JSON_PAYLOAD = DocumentFormat(id="json", suffix=".json", media_type="application/json",
+                              description=Text(zh="网页表单字段（JSON）", en="web-form fields (JSON)"),
+                              write=write_json, accepts=lambda document: document.payload is not None)  # fmt: skip

@@ -109,18 +109,27 @@ def assert_channel_conforms(channel: Channel, plugins: PluginSet, cases: Sequenc
                 problems.append(f"case {index}: build_documents raised {type(exc).__name__}: {exc}")
                 continue
             for document in documents:
-                for fmt_id in channel.formats:
-                    writer = plugins.formats.get(fmt_id)
-                    if writer is None:
-                        continue
-                    data = writer.write(document)
-                    text = data.decode("utf-8") if data else ""
+                offered = document.formats or channel.formats
+                writable = [f for f in offered if f in plugins.formats and plugins.formats[f].can_write(document)]
+                if not writable:
+                    problems.append(f"case {index}: {document.title!r} cannot be written in any of {offered}")
+                for fmt_id in writable:
+                    text = readable_output(fmt_id, plugins.formats[fmt_id].write(document))
                     if not text.strip():
                         problems.append(f"case {index}: {fmt_id} output of {document.title!r} is empty")
                     elif _PLACEHOLDER.search(text):
                         problems.append(f"case {index}: {fmt_id} output still has a template placeholder")
     if problems:
         pytest.fail(f"channel {channel.id} does not conform:\n  - " + "\n  - ".join(problems), pytrace=False)
+
+
+def readable_output(format_id: str, data: bytes) -> str:
+    """A format's output as reviewable text: text formats decoded, DOCX as an outline (style, alignment, text)."""
+    if format_id == "docx":
+        from jubao.docx_writer import docx_outline  # noqa: PLC0415 - python-docx only when DOCX is tested
+
+        return docx_outline(data)
+    return data.decode("utf-8")
 
 
 def assert_matches_snapshot(text: str, path: Path) -> None:

@@ -1,0 +1,554 @@
+"""Drafting documents from templates: the facts of a case prepared for Chinese filings, and the renderer.
+
+A channel plugin ships Jinja2 templates as package data (``<package>/templates/*.md.j2``) written in document
+markup (``jubao.markup``). ``Drafter`` renders them with one context, ``ctx`` (a ``CaseView``), so that every
+channel words the same facts the same way: dates as 2026年10月12日, numbers as 138 0000 0101, evidence as 证据1,
+article numbers for the version of the law in force when the conduct ended, and a visible 【待补充：…】 wherever
+the case is silent. Templates state facts only from the case; they never invent.
+
+Shared macros (parties, timeline, contacts and evidence tables, the draft disclaimer) live in jubao's own
+``templates/_common.j2``; import them with ``{% import "_common.j2" as common %}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache, cached_property
+from importlib.resources import files
+from typing import Any
+
+import jinja2
+import phonenumbers
+
+from jubao.case import Case, Contact, Evidence, Incident
+from jubao.channel import Channel
+from jubao.documents_api import Document, blank
+from jubao.evaluation import Evaluation
+from jubao.i18n import t
+from jubao.markup import LITERAL, MarkupError, parse_markup
+from jubao.sourcemap import parse_yaml
+from jubao.statutes import ProvisionVersion, Statutes, bundled_statutes
+from jubao.types import CASE_TIMEZONE
+from jubao.vocabulary import ReporterRole, TargetKind
+
+DISCLAIMER = (
+    "本文件由 jubao 根据您填写的案件信息自动生成，是草稿，不构成法律意见。"
+    "提交前请逐项核对事实、日期和法条，并删除不需要的内容。"
+)
+UNVERIFIED_MARK = "〔待核实〕"
+_MARKUP_START = re.compile(r"^(#|>|\||:::|---|\d+\.\s)")
+_LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+class TemplateError(Exception):
+    """A template could not be rendered (a plugin bug): names the template and what went wrong."""
+
+
+# --- formatting -------------------------------------------------------------------------------------------------
+
+
+def zh_date(day: date | datetime | None) -> str:
+    """2026年10月12日 (no leading zeros, as filings write dates)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.astimezone(CASE_TIMEZONE).date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def zh_time(moment: datetime) -> str:
+    return moment.astimezone(CASE_TIMEZONE).strftime("%H:%M")
+
+
+def zh_phone(number: str | None) -> str:
+    """A stored number (E.164 or service digits) as people write it: 138 0000 0101, 010 5555 0110."""
+    if not number:
+        return ""
+    if not number.startswith("+"):
+        return number
+    parsed = phonenumbers.parse(number)
+    if parsed.country_code == 86:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def zh_money(amount: Decimal | float | int | None) -> str:
+    if amount is None:
+        return ""
+    value = Decimal(str(amount))
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"人民币{text}元"
+
+
+def vocab(enum_name: str, value: Any) -> str:
+    return t(f"vocab.{enum_name}.{value}", "zh")
+
+
+def _finalize(value: Any) -> str:
+    """Every value a template inserts: one line, no table separators, never the start of markup."""
+    if value is None:
+        raise TemplateError("a template inserted None; use `value | or_blank('标签')` or an {% if %}")
+    if isinstance(value, datetime | date):
+        value = zh_date(value)
+    text = str(value).translate(_LINE_BREAKS).replace("|", "｜")
+    return LITERAL + text if _MARKUP_START.match(text.lstrip()) else text
+
+
+def _or_blank(value: Any, label: str) -> Any:
+    return blank(label) if value in (None, "", (), []) else value
+
+
+# --- the view of a case that templates read -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawRef:
+    """A provision as a document cites it, in the version in force on the conduct date."""
+
+    id: str
+    version: ProvisionVersion
+
+    @property
+    def ref(self) -> str:
+        """《…》第…条, followed by 〔待核实〕 when the article number or wording is not verified."""
+        mark = UNVERIFIED_MARK if self.version.unverified or self.version.article is None else ""
+        return f"{self.version.reference()}{mark}"
+
+    @property
+    def quote(self) -> str:
+        """The wording, without the trailing ；or ，of an excerpted item (documents add their own punctuation)."""
+        return (self.version.quote or "").rstrip("；;，,、 ")
+
+    @property
+    def unverified(self) -> bool:
+        return self.version.unverified or self.version.article is None
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    number: int
+    incident: Incident
+    date: str
+    when: str
+    medium: str
+    source: str
+    target: str
+    count: int
+    behaviours: str
+    note: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    number: int
+    contact: Contact
+    relation: str
+    name: str
+    phone: str
+    incidents: int
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    number: int
+    evidence: Evidence
+    label: str
+    kind: str
+    description: str
+    proves: str
+    source: str
+    collected_on: str
+
+
+@dataclass
+class CaseView:
+    """Everything a template may say about the case, already formatted in Chinese.
+
+    Missing facts come back as 【待补充：…】 blanks (via ``or_blank`` or the properties below), never as guesses.
+    ``law(id)`` returns the provision in the version in force on ``as_of`` and records it, so that a document
+    can end with the list of what it cited.
+    """
+
+    case: Case
+    evaluation: Evaluation
+    channel: Channel | None
+    statutes: Statutes
+    cited: list[LawRef] = field(default_factory=list)
+
+    # -- dates and law
+    @property
+    def as_of(self) -> date:
+        """The date whose law applies: the end of the conduct (evaluation.as_of)."""
+        return self.evaluation.as_of
+
+    @property
+    def today(self) -> str:
+        return zh_date(self.evaluation.today)
+
+    def law(self, provision_id: str) -> LawRef:
+        """The provision as in force on the conduct date (substantive law) or today (procedure; see
+        ``Provision.timing``), recorded for the document's list of cited law."""
+        provision = self.statutes.provision(provision_id)
+        day = self.evaluation.today if provision.timing == "filing" else self.as_of
+        ref = LawRef(provision_id, self.statutes.on(provision_id, day))
+        if all(existing.id != provision_id for existing in self.cited):
+            self.cited.append(ref)
+        return ref
+
+    # -- parties
+    @property
+    def reporter_is_borrower(self) -> bool:
+        return self.case.reporter.role is ReporterRole.BORROWER
+
+    @property
+    def reporter_role(self) -> str:
+        if self.reporter_is_borrower:
+            return "借款人本人"
+        relation = self.case.reporter.relation_to_borrower
+        return f"借款人的{vocab('Relation', relation)}，通讯录联系人"
+
+    @property
+    def reporter_region(self) -> str:
+        region = self.case.reporter.region
+        return "".join(part for part in (region.province, region.city, region.district) if part)
+
+    @property
+    def borrower_name(self) -> str:
+        if self.reporter_is_borrower:
+            return self.case.reporter.name
+        person = self.case.borrower
+        return person.name if person and person.name else blank("借款人姓名")
+
+    @property
+    def lender_name(self) -> str:
+        return self.case.lender.name or blank("放贷机构全称（见借款合同）")
+
+    @property
+    def lender_display(self) -> str:
+        lender = self.case.lender
+        if lender.name and lender.app_name:
+            return f"{lender.name}（App：{lender.app_name}）"
+        if lender.name:
+            return lender.name
+        return f"“{lender.app_name}”App 的运营方{blank('运营公司全称（见借款合同或 App“关于我们”）')}"
+
+    @property
+    def lender_kind(self) -> str:
+        return vocab("LenderKind", self.case.lender.kind)
+
+    @property
+    def funder(self) -> str:
+        funding = self.case.lender.funding_institution
+        return funding.name if funding else ""
+
+    @property
+    def agencies(self) -> list[str]:
+        return [c.agency_name for c in self.case.collectors if c.agency_name]
+
+    @property
+    def collector_numbers(self) -> list[str]:
+        numbers: list[str] = []
+        for collector in self.case.collectors:
+            numbers += collector.phones
+        numbers += [i.from_number for i in self.case.incidents if i.from_number]
+        return [zh_phone(n) for n in dict.fromkeys(numbers)]
+
+    # -- what happened
+    @cached_property
+    def evidence_numbers(self) -> dict[str, int]:
+        return {item.id: number for number, item in enumerate(self.case.evidence, start=1)}
+
+    def evidence_refs(self, ids: tuple[str, ...] | list[str]) -> str:
+        return "、".join(f"证据{self.evidence_numbers[i]}" for i in ids if i in self.evidence_numbers)
+
+    @cached_property
+    def incidents(self) -> list[IncidentRow]:
+        ordered = sorted(self.case.incidents, key=lambda incident: incident.time)
+        return [self._incident_row(number, incident) for number, incident in enumerate(ordered, start=1)]
+
+    def _incident_row(self, number: int, incident: Incident) -> IncidentRow:
+        when = f"{zh_date(incident.time)} {zh_time(incident.time)}"
+        if incident.until is not None:
+            same_day = zh_date(incident.until) == zh_date(incident.time)
+            end = zh_time(incident.until) if same_day else f"{zh_date(incident.until)} {zh_time(incident.until)}"
+            when += f" 至 {end}"
+        source = zh_phone(incident.from_number) or incident.from_account or "未显示号码"
+        return IncidentRow(
+            number=number,
+            incident=incident,
+            date=zh_date(incident.time),
+            when=when,
+            medium=vocab("Medium", incident.medium),
+            source=source,
+            target=self.target_label(incident),
+            count=incident.count,
+            behaviours="、".join(vocab("Behaviour", b) for b in incident.behaviours) or "催收",
+            note=incident.note or "",
+            evidence=self.evidence_refs(incident.evidence),
+        )
+
+    def target_label(self, incident: Incident) -> str:
+        target = incident.target
+        if target.kind is TargetKind.BORROWER:
+            return "本人" if self.reporter_is_borrower else "借款人"
+        if target.kind is TargetKind.GROUP:
+            size = f"（约{target.audience_size}人）" if target.audience_size else ""
+            return f"群组或公开受众{size}"
+        contact = self.contact_by_id.get(target.contact or "")
+        relation = contact.relation if contact else target.relation
+        name = f"（{contact.name}）" if contact and contact.name else ""
+        return f"借款人的{vocab('Relation', relation)}{name}"
+
+    def incidents_citing(self, evidence_id: str) -> str:
+        """Which incidents (numbered as in the timeline) an evidence item shows: 经过第1、2项."""
+        numbers = [str(row.number) for row in self.incidents if evidence_id in row.incident.evidence]
+        return f"经过第{'、'.join(numbers)}项" if numbers else ""
+
+    @cached_property
+    def contact_by_id(self) -> dict[str, Contact]:
+        return {contact.id: contact for contact in self.case.contacts.reached}
+
+    @cached_property
+    def contacts(self) -> list[ContactRow]:
+        rows = []
+        for number, contact in enumerate(self.case.contacts.reached, start=1):
+            hits = sorted(
+                (i.time for i in self.case.incidents if i.target.contact == contact.id),
+            )
+            rows.append(
+                ContactRow(
+                    number=number,
+                    contact=contact,
+                    relation=vocab("Relation", contact.relation),
+                    name=contact.name or blank("姓名"),
+                    phone=zh_phone(contact.phone) or blank("电话"),
+                    incidents=sum(i.count for i in self.case.incidents if i.target.contact == contact.id),
+                    first=zh_date(hits[0]) if hits else "",
+                    last=zh_date(hits[-1]) if hits else "",
+                )
+            )
+        return rows
+
+    @property
+    def relations_reached(self) -> list[str]:
+        """Relations of the third parties reached (单位/雇主、同事), without names: enough for most letters."""
+        relations = self.evaluation.features.get("relations_reached") or []
+        return [vocab("Relation", relation) for relation in relations]
+
+    @property
+    def contacts_reached(self) -> int:
+        return self.evaluation.classification.contacts_reached
+
+    @property
+    def harvested(self) -> int | None:
+        return self.case.contacts.harvested_list_size
+
+    @property
+    def third_party_incidents(self) -> list[IncidentRow]:
+        return [row for row in self.incidents if row.incident.target.kind is not TargetKind.BORROWER]
+
+    @property
+    def first_date(self) -> str:
+        return self.incidents[0].date
+
+    @property
+    def last_date(self) -> str:
+        last = max(i.until or i.time for i in self.case.incidents)
+        return zh_date(last)
+
+    @property
+    def total_acts(self) -> int:
+        return sum(i.count for i in self.case.incidents)
+
+    def behaviours(self, *, third_parties_only: bool = False) -> list[str]:
+        seen: dict[str, None] = {}
+        for incident in self.case.incidents:
+            if third_parties_only and incident.target.kind is TargetKind.BORROWER:
+                continue
+            for behaviour in incident.behaviours:
+                seen[vocab("Behaviour", behaviour)] = None
+        return list(seen)
+
+    def has_behaviour(self, *names: str) -> bool:
+        return any(b in names for i in self.case.incidents for b in i.behaviours)
+
+    @cached_property
+    def evidence(self) -> list[EvidenceRow]:
+        return [
+            EvidenceRow(
+                number=number,
+                evidence=item,
+                label=f"证据{number}",
+                kind=vocab("EvidenceKind", item.kind),
+                description=item.description,
+                proves=item.proves or blank("证明目的"),
+                source=item.source or blank("来源"),
+                collected_on=zh_date(item.collected_on) or blank("取得日期"),
+            )
+            for number, item in enumerate(self.case.evidence, start=1)
+        ]
+
+    # -- evaluation
+    @property
+    def severity(self) -> str:
+        return self.evaluation.severity.label.zh
+
+    @property
+    def characterisations(self) -> list[str]:
+        return [c.label.zh for c in self.evaluation.characterisations]
+
+    def characterised(self, prefix: str) -> bool:
+        """Whether a legal characterisation starting with ``prefix`` (e.g. ``criminal.``) was concluded."""
+        return any(c.id.startswith(prefix) for c in self.evaluation.characterisations)
+
+    @property
+    def regulator(self) -> str:
+        label = self.evaluation.classification.regulator.label
+        return label.zh if label else ""
+
+    @property
+    def wants(self) -> list[str]:
+        return [vocab("Want", want) for want in self.case.wants]
+
+    def wanted(self, name: str) -> bool:
+        return any(want == name for want in self.case.wants)
+
+    def prior(self, channel_id: str) -> list[Any]:
+        return [p for p in self.case.prior_complaints if p.channel == channel_id]
+
+    def deadline(self, deadline_id: str) -> Any:
+        """The channel's declared deadline (``length``, ``unit``, ``extensions``, ``basis``): dates in documents
+        come from channel data, never from numbers typed into templates."""
+        if self.channel is None:
+            raise TemplateError("deadline() needs a channel")
+        for item in self.channel.deadlines:
+            if item.id == deadline_id:
+                return item
+        raise TemplateError(f"channel {self.channel.id} declares no deadline {deadline_id!r}")
+
+    @property
+    def lender_regulated_by_nfra(self) -> bool:
+        return bool(self.evaluation.classification.regulator.value == "nfra")
+
+    # -- output helpers
+    def blank(self, label: str) -> str:
+        return blank(label)
+
+    @property
+    def disclaimer(self) -> str:
+        return DISCLAIMER
+
+    @property
+    def unverified_mark(self) -> str:
+        return UNVERIFIED_MARK
+
+    def phone(self, number: str | None) -> str:
+        return zh_phone(number)
+
+    def date(self, day: date | datetime | None) -> str:
+        return zh_date(day)
+
+    def money(self, amount: Decimal | float | int | None) -> str:
+        return zh_money(amount)
+
+    def vocab(self, enum_name: str, value: Any) -> str:
+        return vocab(enum_name, value)
+
+
+# --- rendering ----------------------------------------------------------------------------------------------------
+
+
+@cache
+def _environment(package: str) -> jinja2.Environment:
+    """One environment per plugin package: its templates first, then jubao's shared macros.
+
+    Built once and then only read, which Jinja2 supports from many threads.
+    """
+    search = [str(files(package) / "templates")] if package != "jubao" else []
+    loader = jinja2.FileSystemLoader([*search, str(files("jubao") / "templates")])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # output is document markup, not HTML; _finalize escapes markup instead
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.filters["or_blank"] = _or_blank
+    env.filters["zh_date"] = zh_date
+    env.filters["phone"] = zh_phone
+    env.filters["money"] = zh_money
+    env.globals["blank"] = blank
+    return env
+
+
+class Drafter:
+    """Renders one plugin's templates for one case and one channel."""
+
+    def __init__(
+        self,
+        package: str,
+        channel: Channel,
+        case: Case,
+        evaluation: Evaluation,
+        statutes: Statutes | None = None,
+    ) -> None:
+        self.package = package
+        self.channel = channel
+        self.case = case
+        self.evaluation = evaluation
+        self.statutes = statutes or bundled_statutes()
+
+    def view(self) -> CaseView:
+        return CaseView(self.case, self.evaluation, self.channel, self.statutes)
+
+    def render(self, template: str, *, document_id: str | None = None, formats: list[str] | None = None,
+               payload: dict[str, Any] | None = None, **extra: Any) -> Document:  # fmt: skip
+        """Render ``templates/<template>.md.j2`` into a Document (``document_id`` defaults to ``template``)."""
+        name = f"{template}.md.j2"
+        view = self.view()
+        try:
+            text = _environment(self.package).get_template(name).render(ctx=view, channel=self.channel, **extra)
+            document = parse_markup(text, channel=self.channel.id, document_id=document_id or template)
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"{self.package}: template {name} not found") from error
+        except (jinja2.TemplateError, MarkupError, TemplateError) as error:
+            raise TemplateError(f"{self.package}/templates/{name}: {error}") from error
+        update: dict[str, Any] = {}
+        if formats is not None:
+            update["formats"] = formats
+        if payload is not None:
+            update["payload"] = payload
+        return document.model_copy(update=update) if update else document
+
+
+def render_core_template(template: str, case: Case, evaluation: Evaluation, *, document_id: str,
+                         **extra: Any) -> Document:  # fmt: skip
+    """Render one of jubao's own templates (the evidence list, the index of a set): no channel involved."""
+    name = f"{template}.md.j2"
+    view = CaseView(case, evaluation, None, bundled_statutes())
+    try:
+        text = _environment("jubao").get_template(name).render(ctx=view, **extra)
+        return parse_markup(text, channel="jubao", document_id=document_id)
+    except (jinja2.TemplateError, MarkupError, TemplateError) as error:
+        raise TemplateError(f"jubao/templates/{name}: {error}") from error
+
+
+def channel_from_package(package: str, filename: str = "channel.yaml") -> Channel:
+    """Read a channel declaration shipped as YAML package data (law is data: numbers, dates, sources)."""
+    text = (files(package) / filename).read_text(encoding="utf-8")
+    return Channel.model_validate(parse_yaml(text, allow_aliases=True).data)
+
+
+Builder = Callable[[Drafter], list[Document]]
