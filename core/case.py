@@ -32,6 +32,7 @@ from jubao.types import (
     Province,
     RatePercent,
     ResidentId,
+    Sha256,
     ShortText,
 )
 from jubao.vocabulary import (
@@ -341,6 +342,8 @@ class Evidence(_Model):
     """What it proves (证明目的)."""
     source: ShortText | None = None
     """Where it comes from (e.g. 本人手机, 中国移动营业厅打印)."""
+    sha256: Sha256 | None = None
+    """The file's SHA-256 as recorded when it was collected; ``jubao evidence verify`` checks the file still matches."""
 
 
 class PriorComplaint(_Model):

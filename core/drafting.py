@@ -33,7 +33,7 @@ from jubao.markup import LITERAL, MarkupError, parse_markup
 from jubao.sourcemap import parse_yaml
 from jubao.statutes import ProvisionVersion, Statutes, bundled_statutes
 from jubao.types import CASE_TIMEZONE
-from jubao.vocabulary import ReporterRole, TargetKind
+from jubao.vocabulary import Medium, ReporterRole, TargetKind
 
 DISCLAIMER = (
     "本文件由 jubao 根据您填写的案件信息自动生成，是草稿，不构成法律意见。"
@@ -144,6 +144,10 @@ class IncidentRow:
     behaviours: str
     note: str
     evidence: str
+    target_named: str
+    """``target`` plus the contact's name where known — for police, court and the contact's own filings only."""
+    how: str
+    """How it came, for sentences: 通过电话（170 0000 0201）, 当面, 通过微信（账号 x）."""
 
 
 @dataclass(frozen=True)
@@ -219,8 +223,10 @@ class CaseView:
 
     @property
     def reporter_region(self) -> str:
+        """广东省深圳市南山区; a municipality is written once (北京市海淀区, not 北京市北京市海淀区)."""
         region = self.case.reporter.region
-        return "".join(part for part in (region.province, region.city, region.district) if part)
+        city = region.city if region.city != region.province else None
+        return "".join(part for part in (region.province, city, region.district) if part)
 
     @property
     def borrower_name(self) -> str:
@@ -291,13 +297,23 @@ class CaseView:
             medium=vocab("Medium", incident.medium),
             source=source,
             target=self.target_label(incident),
+            target_named=self.target_label(incident, with_name=True),
+            how=self._how(incident),
             count=incident.count,
             behaviours="、".join(vocab("Behaviour", b) for b in incident.behaviours) or "催收",
             note=incident.note or "",
             evidence=self.evidence_refs(incident.evidence),
         )
 
-    def target_label(self, incident: Incident) -> str:
+    @staticmethod
+    def _how(incident: Incident) -> str:
+        if incident.medium is Medium.IN_PERSON:
+            return "当面"
+        source = zh_phone(incident.from_number) or incident.from_account
+        return f"通过{vocab('Medium', incident.medium)}" + (f"（{source}）" if source else "")
+
+    def target_label(self, incident: Incident, *, with_name: bool = False) -> str:
+        """Who an incident reached, by relation (借款人的同事); names only when ``with_name`` is asked for."""
         target = incident.target
         if target.kind is TargetKind.BORROWER:
             return "本人" if self.reporter_is_borrower else "借款人"
@@ -306,7 +322,7 @@ class CaseView:
             return f"群组或公开受众{size}"
         contact = self.contact_by_id.get(target.contact or "")
         relation = contact.relation if contact else target.relation
-        name = f"（{contact.name}）" if contact and contact.name else ""
+        name = f"（{contact.name}）" if with_name and contact and contact.name else ""
         return f"借款人的{vocab('Relation', relation)}{name}"
 
     def incidents_citing(self, evidence_id: str) -> str:
@@ -356,6 +372,12 @@ class CaseView:
     @property
     def third_party_incidents(self) -> list[IncidentRow]:
         return [row for row in self.incidents if row.incident.target.kind is not TargetKind.BORROWER]
+
+    @property
+    def period(self) -> str:
+        """When the conduct happened: 自2026年10月12日至2026年10月16日, or 于2026年10月12日 for one day."""
+        first, last = self.first_date, self.last_date
+        return f"于{first}" if first == last else f"自{first}至{last}"
 
     @property
     def first_date(self) -> str:

@@ -129,6 +129,12 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 """Free-text notes and descriptions."""
 
+Sha256 = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=64, max_length=64, pattern=r"^[0-9a-fA-F]{64}$"),
+]
+"""A SHA-256 digest in hex (as ``jubao documents`` prints it in the 证据清单)."""
+
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$"),

@@ -13,6 +13,7 @@ import click
 
 from jubao import __version__
 from jubao._compat import unsupported_python_message
+from jubao.cli.documents_cmd import documents, evidence
 from jubao.cli.evaluate import evaluate, explain
 from jubao.cli.plugins_cmd import channels, plugin, plugins
 from jubao.cli.rules_cmd import rules
@@ -99,6 +100,8 @@ cli.add_command(plugins)
 cli.add_command(channels)
 cli.add_command(plugin)
 cli.add_command(schema)
+cli.add_command(documents)
+cli.add_command(evidence)
 
 
 def main() -> None:

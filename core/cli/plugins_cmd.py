@@ -142,6 +142,12 @@ def _print_channel(channel: Any, owner: str, current: CliState) -> None:
         )
         basis = "；".join(f"{c.instrument}{c.article or ''}［{t('status.' + c.status.value)}］" for c in deadline.basis)
         click.echo(f"  · {deadline.label.get(lang)}: {length} — {deadline.starts.get(lang)}  {t('eval.basis')}{basis}")
+        for extension in deadline.extensions:
+            more = f"+{extension.length} {t('unit.' + extension.unit.value)}"
+            click.echo(f"      {t('channels.extension')}{more}（{extension.condition.get(lang)}）")
+        for citation in deadline.basis:
+            if citation.note:
+                click.echo(f"      {t('channels.note')}{citation.note}")
     if channel.formats:
         click.echo(f"{t('channels.formats')}{', '.join(channel.formats)}")
     prov = channel.provenance

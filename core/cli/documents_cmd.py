@@ -1,0 +1,117 @@
+"""``jubao documents`` (draft every filing for a case) and ``jubao evidence verify`` (are the files unchanged?)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
+from jubao.cli.state import CliState, state
+from jubao.documents import DocumentsError, DocumentSet, build_document_set, missing_files, write_document_set
+from jubao.drafting import TemplateError
+from jubao.engine import Engine
+from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_case, recorded_in_manifest, verify
+
+
+@click.command()
+@click.argument("case", type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="输出文件夹（不存在则新建；已有的 jubao 材料会被整体替换）/ output folder.")  # fmt: skip
+@click.option("--channel", "channels", multiple=True, metavar="ID",
+              help="只生成这个渠道（可多次使用；默认：所有推荐渠道）/ only this channel (repeatable).")  # fmt: skip
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="只生成这种格式：docx、md、txt、json（可多次使用）/ only this format (repeatable).")  # fmt: skip
+@click.option("--today", type=DateParam(), help="文书落款日期（默认：今天）/ the date the documents carry.")
+def documents(case: str, out: Path, channels: tuple[str, ...], formats: tuple[str, ...], today: date | None) -> None:
+    """为推荐的每个渠道生成文书，并附证据清单和目录 / draft the documents for every routed channel."""
+    current = state()
+    loaded = read_case(case, current)
+    plugins = current.plugins()
+    with Engine(plugins=plugins) as engine:
+        evaluation = engine.evaluate(loaded, today=today)
+    base_dir = Path(case).parent if case != "-" else Path.cwd()
+    try:
+        document_set = build_document_set(
+            loaded, evaluation, plugins, base_dir=base_dir, channels=list(channels) or None,
+            formats=list(formats) or None,
+        )  # fmt: skip
+        write_document_set(document_set, out)
+    except DocumentsError as error:
+        click.echo("✗ " + current.t(f"documents.error.{error.code}", **error.params), err=True)
+        raise click.exceptions.Exit(EXIT_INVALID) from None
+    except TemplateError as error:
+        click.echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
+        raise click.exceptions.Exit(EXIT_FAILED) from None
+    _report(document_set, out, current)
+    if any(c.error for c in document_set.channels):
+        raise click.exceptions.Exit(EXIT_FAILED)
+
+
+def _report(document_set: DocumentSet, out: Path, current: CliState) -> None:
+    click.echo("✓ " + current.t("documents.written", count=len(document_set.files), path=str(out)))
+    for c in document_set.channels:
+        name = c.name.get(current.lang)
+        if not c.has_adapter:
+            click.echo(f"  · {name} ({c.channel}): " + current.t("documents.no_adapter"))
+            continue
+        if c.error:
+            click.echo(f"  ✗ {name} ({c.channel}): " + current.t("documents.plugin_failed", detail=c.error))
+            continue
+        routed = "" if c.routed else " " + current.t("documents.not_routed")
+        click.echo(f"  · {name} ({c.channel}){routed}")
+        for d in c.documents:
+            blanks = " " + current.t("documents.blanks", count=len(d.blanks)) if d.blanks else ""
+            click.echo(f"      {', '.join(d.files)}{blanks}")
+        for title in c.no_format:
+            click.echo("      " + current.t("documents.no_format", title=title))
+        for m in c.missing:
+            click.echo("      " + current.t("documents.missing", path=m.path, label=m.label.get(current.lang)))
+    for fp in missing_files(document_set):
+        click.echo("  ! " + current.t("documents.evidence_missing", number=fp.number, id=fp.id, path=fp.path or ""))
+    if document_set.blanks():
+        click.echo(current.t("documents.blanks_hint", index=str(out / "index.md")))
+
+
+@click.group()
+def evidence() -> None:
+    """证据文件：核对是否被改动 / evidence files: check they are unchanged."""
+
+
+@evidence.command("verify")
+@click.argument("case", type=click.Path(path_type=str))
+@click.option("--manifest", type=click.Path(path_type=Path),
+              help="jubao documents 写出的 evidence.json（默认：核对案件文件中记录的 sha256）/ the evidence.json "
+                   "a document set recorded (default: the sha256 values in the case).")  # fmt: skip
+def verify_command(case: str, manifest: Path | None) -> None:
+    """重新计算证据文件的 SHA-256 并报告变化 / re-hash evidence files and report changes."""
+    current = state()
+    loaded = read_case(case, current)
+    if manifest is not None:
+        try:
+            recorded = recorded_in_manifest(read_manifest(manifest))
+        except ManifestError as error:
+            click.echo("✗ " + str(error), err=True)
+            raise click.exceptions.Exit(EXIT_INVALID) from None
+    else:
+        recorded = recorded_in_case(loaded)
+    base_dir = Path(case).parent if case != "-" else Path.cwd()
+    results = verify(loaded, base_dir, recorded)
+    problems = 0
+    for item in results:
+        label = (
+            f"证据{item.number}"
+            if current.lang == "zh" and item.number
+            else (f"E#{item.number}" if item.number else "")
+        )
+        line = current.t(f"evidence.{item.change.value}", label=label, id=item.id, path=item.path or "")
+        bad = item.change in (Change.CHANGED, Change.MISSING, Change.REMOVED)
+        problems += bad
+        click.echo(("✗ " if bad else "✓ " if item.change is Change.UNCHANGED else "· ") + line)
+    click.echo(current.t("evidence.summary", total=len(results), problems=problems))
+    if not recorded:
+        click.echo(current.t("evidence.nothing_recorded"), err=True)
+        raise click.exceptions.Exit(EXIT_INVALID)
+    if problems:
+        raise click.exceptions.Exit(EXIT_FAILED)
