@@ -1,0 +1,119 @@
+"""Built-in channel: 12377 / 网信部门 personal-information complaints (reference §1.10).
+
+A lending App that read the borrower's contact list and used it for collection processes the contacts' personal
+information without a lawful basis; anyone may complain to the departments with personal-information duties
+(《个人信息保护法》 Arts 60, 61, 65). The channel's facts are data in ``channel.yaml``; the complaint is
+``templates/pi_complaint.md.j2``.
+
+Computed here and passed to the template (the shared ``CaseView`` does not offer it):
+
+* ``rows`` — the incidents with the contacts named by their relation only (a complaint to a regulator does not
+  need the contacts' names; jubao puts them only in police, court and the contacts' own filings);
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from jubao import Channel, Document, hookimpl
+from jubao.case import Case
+from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, vocab
+from jubao.evaluation import Evaluation
+from jubao.ruleset import bundled_ruleset
+from jubao.vocabulary import Medium, TargetKind
+
+CHANNEL = channel_from_package(__name__)
+
+ONLINE_MEDIA = (Medium.GROUP_CHAT, Medium.SOCIAL_POST)
+
+
+@hookimpl
+def register_channels(register: Callable[[Channel], None]) -> None:
+    register(CHANNEL)
+
+
+@hookimpl
+def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
+    if channel.id != CHANNEL.id:
+        return None
+    drafter = Drafter(__name__, channel, case, evaluation)
+    view = drafter.view()
+    return [
+        drafter.render(
+            "pi_complaint",
+            rows=anonymised_incidents(view),
+            online=online_summary(view),
+            consent=case.debt.contact_list_consent.value,
+            prior=prior_complaints(case),
+        )
+    ]
+
+
+# --- helpers (kept in this plugin: they need nothing beyond the public CaseView) -------------------------------
+
+
+def anonymised_incidents(view: CaseView) -> list[IncidentRow]:
+    """The timeline rows with each contact named by relation only (借款人的同事), never by name. A note's final
+    full stop is dropped: ``_incidents.j2`` adds its own after the evidence reference."""
+    return [replace(row, target=_relation_only(view, row), note=trim_note(row.note)) for row in view.incidents]
+
+
+def trim_note(note: str) -> str:
+    """Drop a note's closing full stop (also inside a closing quote: …还款。” → …还款”)."""
+    note = note.rstrip("。.；;，, ")
+    for mark in ("”", "」", "’"):
+        if note.endswith(mark):
+            note = note[: -len(mark)].rstrip("。.；;，, ") + mark
+    return note
+
+
+def _relation_only(view: CaseView, row: IncidentRow) -> str:
+    target = row.incident.target
+    if target.kind is not TargetKind.CONTACT:
+        return row.target  # 本人 / 借款人 / 群组或公开受众（约N人）: no names
+    contact = view.contact_by_id.get(target.contact or "")
+    relation = contact.relation if contact else target.relation
+    return f"借款人的{vocab('Relation', relation)}"
+
+
+def online_summary(view: CaseView) -> dict[str, str] | None:
+    """What was posted in group chats or on social media (timeline numbers, media, audience, behaviours)."""
+    rows = [row for row in view.incidents if row.incident.medium in ONLINE_MEDIA]
+    if not rows:
+        return None
+    behaviours = dict.fromkeys(vocab("Behaviour", b) for row in rows for b in row.incident.behaviours)
+    return {
+        "numbers": "、".join(str(row.number) for row in rows),
+        "media": "、".join(dict.fromkeys(row.medium for row in rows)),
+        "audience": "、".join(dict.fromkeys(_relation_only(view, row) for row in rows)),
+        "behaviours": "、".join(behaviours) or "催收",
+    }
+
+
+def prior_complaints(case: Case) -> list[dict[str, object]]:
+    """Complaints already filed, as sentences' parts: where, when, and what came of it."""
+    names = bundled_ruleset().channels
+    result = []
+    for prior in case.prior_complaints:
+        known = names.get(prior.channel)
+        where = (
+            "放贷机构自身的投诉渠道"
+            if prior.channel == "lender_complaint"
+            else known.name.zh
+            if known
+            else prior.channel
+        )
+        if prior.reply_received:
+            outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
+        else:
+            outcome = "至今未收到答复"
+        result.append(
+            {
+                "channel": where,
+                "filed_on": prior.filed_on,
+                "reference": prior.reference_number or "",
+                "outcome": outcome,
+            }
+        )
+    return result

@@ -1,0 +1,358 @@
+"""Built-in channel: the civil court — a 民事起诉状 for the borrower and for each harassed contact, 行为保全
+applications (pre-suit and in-suit) and a 人格权侵害禁令 application.
+
+Registered through the ``jubao`` entry-point group exactly like a third-party plugin. The channel's facts
+(filing routes, required items, deadlines and their basis) are data in ``channel.yaml``; the documents are
+templates in ``templates/``. This module only works out the parties (who sues whom) and the per-person facts
+that ``CaseView`` does not hold, and passes them to the templates.
+
+Documents:
+
+* ``complaint_borrower`` — the borrower's complaint (privacy of the debt information, personal information),
+  when the borrower reports;
+* ``complaint_contact`` — the reporting contact's complaint (peace of private life, their own phone number),
+  when a contact reports;
+* ``complaint_contact_<n>`` — when the borrower reports, one complaint for each reached contact ``n`` (numbered
+  as in ``contacts.reached``) who is willing to report;
+* ``preservation_pre_suit``, ``preservation_in_suit``, ``personality_injunction`` — for the reporter; when the
+  harassment is not ongoing they carry a note that courts grant them only in urgent cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jubao import Channel, Document, hookimpl
+from jubao.case import Case, Contact
+from jubao.drafting import CaseView, Drafter, LawRef, channel_from_package, vocab, zh_date, zh_phone
+from jubao.evaluation import Evaluation
+from jubao.features import compute_features
+from jubao.ruleset import bundled_ruleset
+from jubao.types import CASE_TIMEZONE
+from jubao.vocabulary import Behaviour, Medium, Relation, ReporterRole, TargetKind
+
+CHANNEL = channel_from_package(__name__)
+FORMATS = ["docx", "md"]  # filings: printable DOCX and a Markdown copy
+
+# Conduct towards the borrower that intrudes on the peace of private life (民法典 1033(1)), beyond collection
+# itself: a court will not order a lender to stop lawful collection, only the harassment.
+HARASSMENT_OF_BORROWER = frozenset(
+    {
+        Behaviour.INSULT,
+        Behaviour.DEFAMATION,
+        Behaviour.THREAT_VIOLENCE,
+        Behaviour.THREAT_EXPOSURE,
+        Behaviour.DOCTORED_IMAGES,
+        Behaviour.FAKE_LEGAL_DOCUMENT,
+        Behaviour.IMPERSONATING_OFFICIAL,
+        Behaviour.SEXUAL_HARASSMENT,
+        Behaviour.EXCESSIVE_FREQUENCY,
+        Behaviour.HOME_OR_WORK_VISIT,
+        Behaviour.STALKING,
+        Behaviour.EXTORTION,
+    }
+)
+REPUTATION_HARM = frozenset({Behaviour.DEFAMATION, Behaviour.DOCTORED_IMAGES})
+# Posts that stay visible until removed: a group chat or social-media post showing images or personal data.
+PUBLIC_MEDIA = frozenset({Medium.GROUP_CHAT, Medium.SOCIAL_POST})
+PUBLISHED = frozenset({Behaviour.DOCTORED_IMAGES, Behaviour.PERSONAL_DATA_EXPOSURE, Behaviour.DEFAMATION})
+
+
+@dataclass(frozen=True)
+class Party:
+    """A natural-person party (plaintiff / applicant) as the complaint's party table lists it."""
+
+    name: str | None
+    sex: str | None
+    birth: str | None
+    id_number: str | None
+    address: str | None
+    phone: str | None
+    relation: str | None  # to the borrower, for a contact
+    spouse: bool = False  # the borrower's spouse: the debt may be argued to be a joint marital debt
+
+
+@dataclass(frozen=True)
+class Defendant:
+    """An organisation (or unknown operator) sued or named as respondent."""
+
+    role: str  # 放贷机构 / 资金方 / 催收机构
+    name: str | None
+    app_name: str | None
+    credit_code: str | None
+    acting_for: str | None
+    numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorRow:
+    channel: str
+    filed_on: str
+    reference: str
+    reply: str
+
+
+@hookimpl
+def register_channels(register: Callable[[Channel], None]) -> None:
+    register(CHANNEL)
+
+
+@hookimpl
+def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
+    if channel.id != CHANNEL.id:
+        return None
+    drafter = Drafter(__name__, channel, case, evaluation)
+    common = _common(case, evaluation)
+    reporter = _reporter_party(case)
+    whole = _scope(case, None, evaluation.today)
+    version = "borrower" if case.reporter.role is ReporterRole.BORROWER else "contact"
+    documents = [
+        drafter.render(
+            "complaint", document_id=f"complaint_{version}", formats=FORMATS, plaintiff=reporter, version=version,
+            contact=None, scope=whole, **common,
+        )
+    ]  # fmt: skip
+    if version == "borrower":
+        # One complaint per reached contact who is willing to sue, numbered as in contacts.reached (no names).
+        for number, contact in enumerate(case.contacts.reached, start=1):
+            if not contact.willing_to_report:
+                continue
+            scope = _scope(case, contact.id, evaluation.today)
+            extra = {**common, "ongoing": _recent(scope, evaluation)}
+            documents.append(
+                drafter.render(
+                    "complaint", document_id=f"complaint_contact_{number}", formats=FORMATS,
+                    plaintiff=_contact_party(contact), version="contact", contact=contact, scope=scope, **extra,
+                )
+            )  # fmt: skip
+    for template in ("preservation_pre_suit", "preservation_in_suit", "personality_injunction"):
+        documents.append(
+            drafter.render(
+                template, formats=FORMATS, applicant=reporter, version=version, contact=None, scope=whole, **common
+            )
+        )
+    return documents
+
+
+def full_stop(text: str) -> str:
+    """A quoted provision ends with a full stop inside the quotation marks (quotes are stored without one)."""
+    return text if text.endswith(("。", "？", "！")) else f"{text}。"
+
+
+def proc(ctx: CaseView, provision_id: str) -> LawRef:
+    """A procedural provision (民事诉讼法 and its interpretation) in the version in force when the user files
+    (today), not when the conduct ended; recorded in ``ctx.cited`` like ``ctx.law``. (``CaseView.law`` uses the
+    conduct date for every provision, which would cite no version at all for conduct before 2024.)"""
+    version = ctx.statutes.provision(provision_id).on(ctx.evaluation.today) or ctx.statutes.on(provision_id, ctx.as_of)
+    ref = LawRef(provision_id, version)
+    if all(existing.id != provision_id for existing in ctx.cited):
+        ctx.cited.append(ref)
+    return ref
+
+
+# --- what the templates need beyond CaseView ------------------------------------------------------------------
+
+
+def _common(case: Case, evaluation: Evaluation) -> dict[str, Any]:
+    behaviours = {b for incident in case.incidents for b in incident.behaviours}
+    borrower_behaviours = {
+        b for incident in case.incidents if incident.target.kind is TargetKind.BORROWER for b in incident.behaviours
+    }
+    harassment = borrower_behaviours & HARASSMENT_OF_BORROWER
+    borrower_night = _borrower_contacted_at_night(case, evaluation)
+    prior_rows = _prior_rows(case)
+    return {
+        "proc": proc,
+        "full": full_stop,
+        "defendants": _defendants(case),
+        "prior_rows": prior_rows,
+        "prior_text": "".join(
+            f"{p.filed_on}向{p.channel}反映{'（编号：' + p.reference + '）' if p.reference else ''}，{p.reply}。"
+            for p in prior_rows
+        ),
+        "ongoing": evaluation.classification.ongoing,
+        "borrower_harassed": bool(harassment) or borrower_night,
+        "borrower_harassment": [vocab("Behaviour", b) for b in Behaviour if b in harassment],
+        "borrower_night": borrower_night,
+        "reputation_harm": bool(behaviours & REPUTATION_HARM),
+        "published": any(i.medium in PUBLIC_MEDIA and set(i.behaviours) & PUBLISHED for i in case.incidents),
+        "credit_card": bool(case.lender.name and "信用卡" in case.lender.name),
+        "employer_told": _employer_told(case),
+        "group_audience": sum(i.target.audience_size or 0 for i in case.incidents if i.target.kind is TargetKind.GROUP),
+        "group_reached": any(i.target.kind is TargetKind.GROUP for i in case.incidents),
+        "witness_evidence": any(e.kind.value == "witness_statement" for e in case.evidence),
+        "reporter_is_guarantor": any(i.target.guarantor for i in case.incidents)
+        and case.reporter.role is ReporterRole.CONTACT,
+        "reporter_is_emergency_contact": any(i.target.emergency_contact for i in case.incidents)
+        and case.reporter.role is ReporterRole.CONTACT,
+    }
+
+
+def _employer_told(case: Case) -> bool:
+    """Whether the collectors disclosed the debt to the borrower's employer (a contact with relation employer)."""
+    by_id = {c.id: c for c in case.contacts.reached}
+    for incident in case.incidents:
+        target = incident.target
+        if target.kind is not TargetKind.CONTACT or Behaviour.DEBT_DISCLOSURE not in incident.behaviours:
+            continue
+        contact = by_id.get(target.contact or "")
+        relation = contact.relation if contact else target.relation
+        if relation is Relation.EMPLOYER:
+            return True
+    return False
+
+
+def _borrower_contacted_at_night(case: Case, evaluation: Evaluation) -> bool:
+    """``night_contact`` for the incidents that reached the borrower only (the night window is a rules parameter;
+    the feature itself does not say whom the night calls reached)."""
+    if not evaluation.features.get("night_contact"):
+        return False
+    own = tuple(i for i in case.incidents if i.target.kind is TargetKind.BORROWER)
+    if not own:
+        return False
+    parameters = bundled_ruleset().parameters
+
+    def param(name: str) -> Any:
+        parameter = parameters.get(name)
+        return parameter.value_on(evaluation.as_of) if parameter else None
+
+    features = compute_features(case.model_copy(update={"incidents": own}), today=evaluation.today, param=param)
+    return bool(features.get("night_contact"))
+
+
+def _recent(scope: dict[str, Any], evaluation: Evaluation) -> bool:
+    """``ongoing`` for one contact: their own latest incident within the rules' ``policy.ongoing_within_days``."""
+    parameter = bundled_ruleset().parameters.get("policy.ongoing_within_days")
+    within = parameter.value_on(evaluation.as_of) if parameter else None
+    if scope["days_since"] is None or within is None:
+        return False
+    return evaluation.classification.ongoing and scope["days_since"] <= int(within)
+
+
+def _scope(case: Case, contact_id: str | None, today: date) -> dict[str, Any]:
+    """The span, count, media and evidence of all incidents, or of those that reached one contact."""
+    incidents = sorted(
+        (i for i in case.incidents if contact_id is None or i.target.contact == contact_id), key=lambda i: i.time
+    )
+    counts: dict[str, int] = {}
+    for incident in incidents:  # insertion order: media in the order they first occurred
+        label = vocab("Medium", incident.medium)
+        counts[label] = counts.get(label, 0) + incident.count
+    third_party_media: dict[str, None] = {}
+    for incident in incidents:
+        if incident.target.kind is not TargetKind.BORROWER:
+            label = "上门" if incident.medium is Medium.IN_PERSON else vocab("Medium", incident.medium)
+            third_party_media[label] = None
+    sources = [zh_phone(i.from_number) if i.from_number else i.from_account for i in incidents]
+    last = max(i.until or i.time for i in incidents).astimezone(CASE_TIMEZONE).date() if incidents else None
+    cited = {e for i in incidents for e in i.evidence}
+    seen = {b for i in incidents for b in i.behaviours}
+    return {
+        "first": zh_date(incidents[0].time) if incidents else "",
+        "last": zh_date(last),
+        "days_since": max((today - last).days, 0) if last else None,
+        "total": sum(i.count for i in incidents),
+        "counts": "、".join(f"{label}{count}次" for label, count in counts.items()),
+        "media": list(counts),
+        "third_party_media": list(third_party_media),
+        "sources": list(dict.fromkeys(source for source in sources if source)),
+        "behaviours": [vocab("Behaviour", b) for b in Behaviour if b in seen],
+        "evidence_ids": None if contact_id is None else [e.id for e in case.evidence if e.id in cited],
+    }
+
+
+def _from_id_number(id_number: str | None) -> tuple[str | None, str | None]:
+    """Sex and date of birth as the 18-digit resident ID states them (digits 7–14, and 17: odd = male)."""
+    if not id_number or len(id_number) != 18:
+        return None, None
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None, None
+    sex = "男" if int(id_number[16]) % 2 else "女"
+    return sex, zh_date(born)
+
+
+def _relation(relation: Relation | None) -> str | None:
+    """How a contact stands to the borrower, as the party table words it (the borrower's 借款人…的 + this)."""
+    if relation is None:
+        return None
+    if relation is Relation.EMPLOYER:
+        return "工作单位（雇主）方人员"
+    return vocab("Relation", relation)
+
+
+def _reporter_party(case: Case) -> Party:
+    reporter = case.reporter
+    sex, birth = _from_id_number(reporter.id_number)
+    relation = _relation(reporter.relation_to_borrower)
+    return Party(
+        name=reporter.name,
+        sex=sex,
+        birth=birth,
+        id_number=reporter.id_number,
+        address=reporter.address,
+        phone=zh_phone(reporter.phone) or None,
+        relation=relation,
+        spouse=reporter.relation_to_borrower is Relation.SPOUSE,
+    )
+
+
+def _contact_party(contact: Contact) -> Party:
+    return Party(
+        name=contact.name,
+        sex=None,
+        birth=None,
+        id_number=None,
+        address=None,
+        phone=zh_phone(contact.phone) or None,
+        relation=_relation(contact.relation),
+        spouse=contact.relation is Relation.SPOUSE,
+    )
+
+
+def _defendants(case: Case) -> list[Defendant]:
+    """The lender (or App operator), the funding institution of a platform loan, and each named agency:
+    joint tortfeasors (民法典 1168, 1169). Unnamed collectors are not parties; their numbers go in the facts."""
+    lender = case.lender
+    role = "出借人"
+    if lender.kind.value == "loan_platform":
+        role = "借款 App 运营方"
+    elif lender.kind.value == "financing_guarantee":
+        role = "融资担保公司"
+    parties = [Defendant(role, lender.name, lender.app_name, lender.credit_code, None, ())]
+    if lender.funding_institution is not None:
+        funder = lender.funding_institution
+        parties.append(Defendant("资金方、出借人", funder.name, None, funder.credit_code, None, ()))
+    for collector in case.collectors:
+        if collector.agency_name:
+            numbers = tuple(zh_phone(n) for n in collector.phones)
+            parties.append(
+                Defendant("催收机构", collector.agency_name, None, collector.credit_code, collector.acting_for, numbers)
+            )
+    return parties
+
+
+def _prior_rows(case: Case) -> list[PriorRow]:
+    names = bundled_ruleset().channels
+    rows = []
+    for prior in case.prior_complaints:
+        known = names.get(prior.channel)
+        if prior.reply_received:
+            reply = "已答复" + (f"（{zh_date(prior.reply_on)}）" if prior.reply_on else "")
+            if prior.reply_summary:
+                reply += f"：{prior.reply_summary.rstrip('。')}"
+        else:
+            reply = "尚未收到答复"
+        rows.append(
+            PriorRow(
+                channel=known.name.zh if known else prior.channel,
+                filed_on=zh_date(prior.filed_on),
+                reference=prior.reference_number or "",
+                reply=reply,
+            )
+        )
+    return rows

@@ -1,0 +1,154 @@
+"""Built-in channel: 12315 / 市场监管 — reporting a "consulting" company that in fact does debt collection
+(reference §1.13).
+
+Debt-collection companies (讨债公司) have been banned since 1995 and 2000, so collectors register as 商务咨询 /
+信息咨询 companies. The document is a 举报信 (a report of suspected market-regulation violations) to the bureau
+where the company operates; one per named agency, since each may sit in a different county. The channel's facts
+are data in ``channel.yaml``; the letter is ``templates/report.md.j2``.
+
+Computed here and passed to the template (the shared ``CaseView`` does not offer them):
+
+* ``rows`` — the incidents attributable to this agency (its numbers and accounts), contacts named by relation
+  only: a report to a market regulator does not need the contacts' names;
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from jubao import Channel, Document, hookimpl
+from jubao.case import Case, Collector
+from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, vocab, zh_date, zh_phone
+from jubao.evaluation import Evaluation
+from jubao.ruleset import bundled_ruleset
+from jubao.vocabulary import Medium, TargetKind
+
+CHANNEL = channel_from_package(__name__)
+
+OFFLINE = (Medium.IN_PERSON, Medium.LETTER, Medium.OTHER)
+
+
+@hookimpl
+def register_channels(register: Callable[[Channel], None]) -> None:
+    register(CHANNEL)
+
+
+@hookimpl
+def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
+    if channel.id != CHANNEL.id:
+        return None
+    drafter = Drafter(__name__, channel, case, evaluation)
+    view = drafter.view()
+    agencies: list[Collector | None] = [collector for collector in case.collectors if collector.agency_name] or [None]
+    documents = []
+    for number, collector in enumerate(agencies, start=1):
+        documents.append(
+            drafter.render(
+                "report",
+                document_id="report" if number == 1 else f"report_{number}",
+                agency=_agency(view, collector),
+                prior=prior_complaints(case),
+            )
+        )
+    return documents
+
+
+def _agency(view: CaseView, collector: Collector | None) -> dict[str, Any]:
+    """One reported company: its name, code, whom it said it collected for, and the incidents it is linked to."""
+    rows = anonymised_incidents(view)
+    if collector is None:
+        return {
+            "name": None,
+            "credit_code": None,
+            "acting_for": None,
+            "numbers": [],
+            "rows": rows,
+            "linked": False,
+            "period": _period(rows),
+            **_reach(rows),
+        }
+    numbers = set(collector.phones)
+    accounts = set(collector.accounts)
+    linked = [row for row in rows if (row.incident.from_number in numbers) or (row.incident.from_account in accounts)]
+    return {
+        "name": collector.agency_name,
+        "credit_code": collector.credit_code,
+        "acting_for": collector.acting_for,
+        "numbers": [zh_phone(n) for n in collector.phones] + list(collector.accounts),
+        "rows": linked or rows,
+        "linked": bool(linked),
+        "period": _period(linked or rows),
+        **_reach(linked or rows),
+    }
+
+
+def _reach(rows: list[IncidentRow]) -> dict[str, bool]:
+    """Whether these incidents reached third parties, and whether by phone, SMS or online (民法典 1033(1))."""
+    return {
+        "third": any(row.incident.target.kind is not TargetKind.BORROWER for row in rows),
+        "remote": any(row.incident.medium not in OFFLINE for row in rows),
+    }
+
+
+def _period(rows: list[IncidentRow]) -> str:
+    """于2026年10月12日, or 自2026年10月12日至2026年10月16日."""
+    first = rows[0].date
+    last = zh_date(max(row.incident.until or row.incident.time for row in rows))
+    return f"于{first}" if first == last else f"自{first}至{last}"
+
+
+# --- helpers (kept in this plugin: they need nothing beyond the public CaseView) -------------------------------
+
+
+def anonymised_incidents(view: CaseView) -> list[IncidentRow]:
+    """The timeline rows with each contact named by relation only (借款人的同事), never by name. A note's final
+    full stop is dropped: ``_incidents.j2`` adds its own after the evidence reference."""
+    return [replace(row, target=_relation_only(view, row), note=trim_note(row.note)) for row in view.incidents]
+
+
+def trim_note(note: str) -> str:
+    """Drop a note's closing full stop (also inside a closing quote: …还款。” → …还款”)."""
+    note = note.rstrip("。.；;，, ")
+    for mark in ("”", "」", "’"):
+        if note.endswith(mark):
+            note = note[: -len(mark)].rstrip("。.；;，, ") + mark
+    return note
+
+
+def _relation_only(view: CaseView, row: IncidentRow) -> str:
+    target = row.incident.target
+    if target.kind is not TargetKind.CONTACT:
+        return row.target  # 本人 / 借款人 / 群组或公开受众（约N人）: no names
+    contact = view.contact_by_id.get(target.contact or "")
+    relation = contact.relation if contact else target.relation
+    return f"借款人的{vocab('Relation', relation)}"
+
+
+def prior_complaints(case: Case) -> list[dict[str, Any]]:
+    """Complaints already filed: where, when, and what came of it."""
+    names = bundled_ruleset().channels
+    result = []
+    for prior in case.prior_complaints:
+        known = names.get(prior.channel)
+        where = (
+            "放贷机构自身的投诉渠道"
+            if prior.channel == "lender_complaint"
+            else known.name.zh
+            if known
+            else prior.channel
+        )
+        if prior.reply_received:
+            outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
+        else:
+            outcome = "至今未收到答复"
+        result.append(
+            {
+                "channel": where,
+                "filed_on": prior.filed_on,
+                "reference": prior.reference_number or "",
+                "outcome": outcome,
+            }
+        )
+    return result
