@@ -30,6 +30,7 @@ from jubao.documents_api import Document, blank
 from jubao.evaluation import Evaluation
 from jubao.i18n import t
 from jubao.markup import LITERAL, MarkupError, parse_markup
+from jubao.ruleset import bundled_ruleset
 from jubao.sourcemap import parse_yaml
 from jubao.statutes import ProvisionVersion, Statutes, bundled_statutes
 from jubao.types import CASE_TIMEZONE
@@ -82,6 +83,16 @@ def zh_money(amount: Decimal | float | int | None) -> str:
     value = Decimal(str(amount))
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"人民币{text}元"
+
+
+def trim_note(note: str) -> str:
+    """Drop a note's closing full stop (also inside a closing quote: …还款。” → …还款”), so that a sentence can
+    go on after it without doubled punctuation."""
+    note = note.rstrip("。.；;，, ")
+    for mark in ("”", "」", "’"):
+        if note.endswith(mark):
+            note = note[: -len(mark)].rstrip("。.；;，, ") + mark
+    return note
 
 
 def vocab(enum_name: str, value: Any) -> str:
@@ -172,6 +183,18 @@ class EvidenceRow:
     proves: str
     source: str
     collected_on: str
+
+
+@dataclass(frozen=True)
+class PriorRow:
+    """A complaint already filed, as documents mention it."""
+
+    channel: str
+    """Where (the channel's Chinese name; 放贷机构自身的投诉渠道 for the lender)."""
+    filed_on: date
+    reference: str
+    outcome: str
+    """已收到答复：… or 至今未收到答复."""
 
 
 @dataclass
@@ -444,6 +467,27 @@ class CaseView:
 
     def wanted(self, name: str) -> bool:
         return any(want == name for want in self.case.wants)
+
+    @cached_property
+    def prior_complaints(self) -> list[PriorRow]:
+        """Every complaint already filed: where, when, reference, and what came of it."""
+        names = bundled_ruleset().channels
+        rows = []
+        for prior in self.case.prior_complaints:
+            known = names.get(prior.channel)
+            where = (
+                "放贷机构自身的投诉渠道"
+                if prior.channel == "lender_complaint"
+                else known.name.zh
+                if known
+                else prior.channel
+            )
+            if prior.reply_received:
+                outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
+            else:
+                outcome = "至今未收到答复"
+            rows.append(PriorRow(where, prior.filed_on, prior.reference_number or "", outcome))
+        return rows
 
     def prior(self, channel_id: str) -> list[Any]:
         return [p for p in self.case.prior_complaints if p.channel == channel_id]

@@ -18,9 +18,8 @@ from dataclasses import replace
 
 from jubao import Channel, Document, hookimpl
 from jubao.case import Case
-from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, vocab
+from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, trim_note, vocab
 from jubao.evaluation import Evaluation
-from jubao.ruleset import bundled_ruleset
 from jubao.vocabulary import Medium, TargetKind
 
 CHANNEL = channel_from_package(__name__)
@@ -45,7 +44,7 @@ def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> lis
             rows=anonymised_incidents(view),
             online=online_summary(view),
             consent=case.debt.contact_list_consent.value,
-            prior=prior_complaints(case),
+            prior=view.prior_complaints,
         )
     ]
 
@@ -57,15 +56,6 @@ def anonymised_incidents(view: CaseView) -> list[IncidentRow]:
     """The timeline rows with each contact named by relation only (借款人的同事), never by name. A note's final
     full stop is dropped: ``_incidents.j2`` adds its own after the evidence reference."""
     return [replace(row, target=_relation_only(view, row), note=trim_note(row.note)) for row in view.incidents]
-
-
-def trim_note(note: str) -> str:
-    """Drop a note's closing full stop (also inside a closing quote: …还款。” → …还款”)."""
-    note = note.rstrip("。.；;，, ")
-    for mark in ("”", "」", "’"):
-        if note.endswith(mark):
-            note = note[: -len(mark)].rstrip("。.；;，, ") + mark
-    return note
 
 
 def _relation_only(view: CaseView, row: IncidentRow) -> str:
@@ -89,31 +79,3 @@ def online_summary(view: CaseView) -> dict[str, str] | None:
         "audience": "、".join(dict.fromkeys(_relation_only(view, row) for row in rows)),
         "behaviours": "、".join(behaviours) or "催收",
     }
-
-
-def prior_complaints(case: Case) -> list[dict[str, object]]:
-    """Complaints already filed, as sentences' parts: where, when, and what came of it."""
-    names = bundled_ruleset().channels
-    result = []
-    for prior in case.prior_complaints:
-        known = names.get(prior.channel)
-        where = (
-            "放贷机构自身的投诉渠道"
-            if prior.channel == "lender_complaint"
-            else known.name.zh
-            if known
-            else prior.channel
-        )
-        if prior.reply_received:
-            outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
-        else:
-            outcome = "至今未收到答复"
-        result.append(
-            {
-                "channel": where,
-                "filed_on": prior.filed_on,
-                "reference": prior.reference_number or "",
-                "outcome": outcome,
-            }
-        )
-    return result

@@ -20,9 +20,8 @@ from typing import Any
 
 from jubao import Channel, Document, hookimpl
 from jubao.case import Case, Collector
-from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, vocab, zh_date, zh_phone
+from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, trim_note, vocab, zh_date, zh_phone
 from jubao.evaluation import Evaluation
-from jubao.ruleset import bundled_ruleset
 from jubao.vocabulary import Medium, TargetKind
 
 CHANNEL = channel_from_package(__name__)
@@ -49,7 +48,7 @@ def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> lis
                 "report",
                 document_id="report" if number == 1 else f"report_{number}",
                 agency=_agency(view, collector),
-                prior=prior_complaints(case),
+                prior=view.prior_complaints,
             )
         )
     return documents
@@ -108,15 +107,6 @@ def anonymised_incidents(view: CaseView) -> list[IncidentRow]:
     return [replace(row, target=_relation_only(view, row), note=trim_note(row.note)) for row in view.incidents]
 
 
-def trim_note(note: str) -> str:
-    """Drop a note's closing full stop (also inside a closing quote: …还款。” → …还款”)."""
-    note = note.rstrip("。.；;，, ")
-    for mark in ("”", "」", "’"):
-        if note.endswith(mark):
-            note = note[: -len(mark)].rstrip("。.；;，, ") + mark
-    return note
-
-
 def _relation_only(view: CaseView, row: IncidentRow) -> str:
     target = row.incident.target
     if target.kind is not TargetKind.CONTACT:
@@ -124,31 +114,3 @@ def _relation_only(view: CaseView, row: IncidentRow) -> str:
     contact = view.contact_by_id.get(target.contact or "")
     relation = contact.relation if contact else target.relation
     return f"借款人的{vocab('Relation', relation)}"
-
-
-def prior_complaints(case: Case) -> list[dict[str, Any]]:
-    """Complaints already filed: where, when, and what came of it."""
-    names = bundled_ruleset().channels
-    result = []
-    for prior in case.prior_complaints:
-        known = names.get(prior.channel)
-        where = (
-            "放贷机构自身的投诉渠道"
-            if prior.channel == "lender_complaint"
-            else known.name.zh
-            if known
-            else prior.channel
-        )
-        if prior.reply_received:
-            outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
-        else:
-            outcome = "至今未收到答复"
-        result.append(
-            {
-                "channel": where,
-                "filed_on": prior.filed_on,
-                "reference": prior.reference_number or "",
-                "outcome": outcome,
-            }
-        )
-    return result

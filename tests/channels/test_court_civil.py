@@ -4,36 +4,19 @@ entry points."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from jubao import load_case
 from jubao.case import Case
 from jubao.documents_api import Document, write_markdown
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet, build_documents
 from jubao.testing import assert_channel_conforms, example_cases
+from tests.channels.common import TODAY, example
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TODAY = date(2026, 11, 23)
 APPLICATIONS = ["preservation_pre_suit", "preservation_in_suit", "personality_injunction"]
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if "court_civil" in str(e)], loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as built:
-        yield built
 
 
 def documents(plugins: PluginSet, engine: Engine, case: Case) -> dict[str, Document]:
@@ -43,10 +26,6 @@ def documents(plugins: PluginSet, engine: Engine, case: Case) -> dict[str, Docum
 
 def markdown(doc: Document) -> str:
     return write_markdown(doc).decode("utf-8")
-
-
-def example(name: str) -> Case:
-    return load_case(EXAMPLES / name)
 
 
 def changed(case: Case, **fields: Any) -> Case:

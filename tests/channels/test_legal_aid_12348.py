@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-
-import pytest
 
 from jubao import load_case
 from jubao.case import Case
 from jubao.documents_api import Document, write_markdown, write_text
 from jubao.drafting import zh_phone
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet, build_documents
 from jubao.testing import assert_channel_conforms, example_cases
+from tests.channels.common import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if "legal_aid_12348" in str(e)], loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as built:
-        yield built
 
 
 def notes(plugins: PluginSet, engine: Engine, case: Case) -> Document:

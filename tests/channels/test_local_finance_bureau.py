@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -11,26 +10,13 @@ import pytest
 from jubao import Document, load_case
 from jubao.case import Case
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet, build_documents
 from jubao.testing import assert_channel_conforms, example_cases
+from tests.channels.common import TODAY
 from tests.conftest import EXAMPLES
 
-TODAY = date(2026, 11, 23)
 CHANNEL = "local_finance_bureau"
 ADDRESSEE = "省/市地方金融管理局"
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if CHANNEL in str(e)]
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

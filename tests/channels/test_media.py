@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -15,10 +13,10 @@ import pytest
 from jubao import Document, load_case
 from jubao.case import Case
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
-from tests.conftest import EXAMPLES, example_cases
+from jubao.plugins import PluginSet
+from tests.channels.common import TODAY, example
+from tests.conftest import example_cases
 
-TODAY = date(2026, 11, 23)
 CHANNEL = "media"
 
 REPORTER = {"name": "欧阳秘密", "phone": "139 0000 0999", "id_number": "11010519491231002X",
@@ -28,32 +26,6 @@ CONTACT_PHONES = ["139 0000 0999", "139 0000 0999", "139 0000 0999"]
 BORROWER_NAME = "皇甫借款"
 NOTE = "备注里的秘密原话"
 EVIDENCE = "证据说明里的秘密文字"
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if CHANNEL in str(e)]
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def draft(plugins: PluginSet, engine: Engine) -> Any:
-    def _draft(case: Case) -> dict[str, Document]:
-        evaluation = engine.evaluate(case, today=TODAY)
-        return {doc.id: doc for doc in build_documents(plugins, CHANNEL, case, evaluation)}
-
-    return _draft
-
-
-def example(name: str) -> Case:
-    return load_case(EXAMPLES / name)
 
 
 def with_secrets(case: Case) -> Case:

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-import pytest
-
-from jubao import Document, load_case
+from jubao import load_case
 from jubao.case import Case
 from jubao.documents_api import write_markdown
-from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet
 from tests.conftest import EXAMPLES
 
-TODAY = date(2026, 11, 23)
 CHANNEL = "miit_12321"
 CREDIT_CARD = EXAMPLES / "credit-card-employer.yaml"
 CONTACT = EXAMPLES / "contact-harassed.yaml"
 THIRTY = EXAMPLES / "consumer-finance-30-contacts.yaml"
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if CHANNEL in str(e)]
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def draft(plugins: PluginSet, engine: Engine) -> Any:
-    def _draft(case: Case) -> dict[str, Document]:
-        evaluation = engine.evaluate(case, today=TODAY)
-        return {doc.id: doc for doc in build_documents(plugins, CHANNEL, case, evaluation)}
-
-    return _draft
 
 
 def test_one_report_per_collector_number_and_a_version_for_the_willing_contact(draft: Any) -> None:

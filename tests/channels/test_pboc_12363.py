@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-import pytest
-
-from jubao import Document, load_case
+from jubao import load_case
 from jubao.case import Case
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet
 from jubao.testing import assert_channel_conforms, example_cases
+from tests.channels.common import TODAY
 from tests.conftest import DATA, EXAMPLES
 
-TODAY = date(2026, 11, 23)
 CHANNEL = "pboc_12363"
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if CHANNEL in str(e)]
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def draft(plugins: PluginSet, engine: Engine) -> Any:
-    def _draft(case: Case) -> dict[str, Document]:
-        evaluation = engine.evaluate(case, today=TODAY)
-        return {doc.id: doc for doc in build_documents(plugins, CHANNEL, case, evaluation)}
-
-    return _draft
-
 
 NIGHT_CALLS = EXAMPLES / "night-calls-borrower-only.yaml"
 

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-
-import pytest
 
 from jubao import load_case
 from jubao.documents_api import Document, write_markdown, write_text
 from jubao.engine import Engine
 from jubao.loading import parse_case_text
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet, build_documents
 from jubao.testing import assert_channel_conforms, example_cases
+from tests.channels.common import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as built:
-        yield built
 
 
 def documents(plugins: PluginSet, engine: Engine, case) -> dict[str, Document]:  # type: ignore[no-untyped-def]

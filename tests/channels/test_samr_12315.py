@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
-import pytest
-
-from jubao import Document, load_case
 from jubao.case import Case
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
-from tests.conftest import EXAMPLES
+from jubao.plugins import PluginSet
+from tests.channels.common import TODAY, example
 
-TODAY = date(2026, 11, 23)
 CHANNEL = "samr_12315"
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not [e for e in loaded.errors if CHANNEL in str(e)]
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def draft(plugins: PluginSet, engine: Engine) -> Any:
-    def _draft(case: Case) -> dict[str, Document]:
-        evaluation = engine.evaluate(case, today=TODAY)
-        return {doc.id: doc for doc in build_documents(plugins, CHANNEL, case, evaluation)}
-
-    return _draft
-
-
-def example(name: str) -> Case:
-    return load_case(EXAMPLES / name)
 
 
 def test_named_agency_is_routed_and_reported(engine: Engine, draft: Any) -> None:
