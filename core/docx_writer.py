@@ -175,6 +175,8 @@ def _table(out: Any, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _column_widths(rows, width)
+    for column, column_width in zip(table.columns, widths, strict=True):
+        column.width = column_width  # the grid: LibreOffice lays tables out from it, Word from the cells
     for r, row in enumerate(rows):
         for c in range(width):
             cell = table.cell(r, c)
@@ -198,7 +200,7 @@ def _column_widths(rows: list[list[str]], width: int) -> list[Mm]:
     weights = []
     for c in range(width):
         longest = max((len(row[c]) if c < len(row) else 0) for row in rows)
-        weights.append(min(max(longest, 2), 24))
+        weights.append(min(max(longest, 4), 22))
     total = sum(weights)
     return [Mm(TEXT_WIDTH_MM * weight / total) for weight in weights]
 

@@ -12,6 +12,7 @@ import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
+from docx.shared import Mm
 
 from jubao import load_case
 from jubao.docx_writer import write_docx
@@ -98,3 +99,18 @@ def test_libreoffice_converts_a_real_filing_to_pdf(tmp_path: Path) -> None:
         assert pdf.is_file(), f"{path.name} did not convert"
         assert pdf.read_bytes()[:5] == b"%PDF-", f"{path.name} did not convert"
         assert pdf.stat().st_size > 5000
+
+
+def test_table_columns_get_room_by_content_so_timelines_stay_readable() -> None:
+    timeline = parse_markup(
+        "# 控告书\n\n| 序号 | 时间 | 行为 |\n|---|---|---|\n"
+        "| 1 | 2026年10月12日 10:05 至 21:50 | 向他人透露债务、要求第三人代为还款 |\n",
+        channel="police",
+    )
+    (table,) = _open(write_docx(timeline)).tables
+    widths = [column.width for column in table.columns]
+    assert all(width is not None for width in widths)
+    number, when, what = (int(width or 0) for width in widths)
+    assert number < when
+    assert number < what
+    assert abs(sum((number, when, what)) - Mm(156)) < Mm(1)  # the full text width between the margins
