@@ -57,6 +57,7 @@ def routed_pairs() -> list[tuple[Path, str]]:
     return pairs
 
 
+@cache
 def _outputs(path: Path, channel_id: str) -> dict[str, str]:
     """Relative snapshot path → reviewable text, for every document and format of one channel for one case."""
     case, evaluation = evaluated(path)
@@ -97,6 +98,7 @@ def test_every_channel_every_format_is_snapshotted_for_two_cases() -> None:
 def test_built_in_channel_conforms_like_a_third_party_one(channel_id: str) -> None:
     assert channel_id in plugins().channels, f"no plugin registers {channel_id}"
     assert plugins().channel_owner[channel_id] == channel_id  # each built-in channel is its own entry point
+    # the plugin test kit's check, exactly as a third-party plugin's own tests run it
     assert_channel_conforms(plugins().channels[channel_id], plugins(), example_cases())
 
 

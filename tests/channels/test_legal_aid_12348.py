@@ -10,7 +10,6 @@ from jubao.documents_api import Document, write_markdown, write_text
 from jubao.drafting import zh_phone
 from jubao.engine import Engine
 from jubao.plugins import PluginSet, build_documents
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -24,10 +23,6 @@ def notes(plugins: PluginSet, engine: Engine, case: Case) -> Document:
 
 def all_examples() -> list[Path]:
     return sorted(EXAMPLES.glob("*.y*ml")) + sorted(EXAMPLES.glob("*.json"))
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels["legal_aid_12348"], plugins, example_cases())
 
 
 def test_one_phone_script_in_text_and_markdown(plugins: PluginSet, engine: Engine) -> None:

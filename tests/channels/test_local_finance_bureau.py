@@ -11,7 +11,6 @@ from jubao import Document, load_case
 from jubao.case import Case
 from jubao.engine import Engine
 from jubao.plugins import PluginSet, build_documents
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY
 from tests.conftest import EXAMPLES
 
@@ -100,7 +99,3 @@ def test_penalty_limitation_is_mentioned_only_while_it_runs(plugins: PluginSet, 
     assert "《中华人民共和国行政处罚法》第三十六条" in recent
     late = build_documents(plugins, CHANNEL, case, engine.evaluate(case, today=date(2029, 1, 5)))[0].text()
     assert "行政处罚法" not in late
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels[CHANNEL], plugins, example_cases())

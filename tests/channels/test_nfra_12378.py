@@ -9,7 +9,6 @@ from jubao.case import Case
 from jubao.documents_api import Section, Table
 from jubao.engine import Engine
 from jubao.plugins import PluginSet
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY, example
 
 CHANNEL = "nfra_12378"
@@ -140,7 +139,3 @@ def test_channel_declares_both_clocks_and_the_petition_escalation(plugins: Plugi
 def test_non_nfra_lender_gets_a_warning(draft: Any) -> None:
     script = draft(example("night-calls-borrower-only.yaml"))["phone_script"].text()
     assert "可能不属于国家金融监督管理总局监管" in script
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels[CHANNEL], plugins, example_cases())

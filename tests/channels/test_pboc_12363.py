@@ -8,7 +8,6 @@ from jubao import load_case
 from jubao.case import Case
 from jubao.engine import Engine
 from jubao.plugins import PluginSet
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY
 from tests.conftest import DATA, EXAMPLES
 
@@ -77,7 +76,3 @@ def test_correction_request_asks_for_the_wrong_entry(draft: Any) -> None:
     assert "有误的信息及理由（照信用报告原样写明）" in docs["complaint"].blanks()
     assert "提出征信异议的日期" in docs["complaint"].blanks()
     assert "如果只是受到" not in docs["credit_dispute"].text()
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels[CHANNEL], plugins, example_cases())

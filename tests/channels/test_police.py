@@ -9,7 +9,6 @@ from jubao.documents_api import Document, write_markdown, write_text
 from jubao.engine import Engine
 from jubao.loading import parse_case_text
 from jubao.plugins import PluginSet, build_documents
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -26,10 +25,6 @@ def markdown(doc: Document) -> str:
 
 def example(name: str) -> str:
     return (EXAMPLES / name).read_text(encoding="utf-8")
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels["police"], plugins, example_cases())
 
 
 def test_every_example_gets_a_complaint_and_notes(plugins: PluginSet, engine: Engine) -> None:

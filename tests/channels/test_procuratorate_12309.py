@@ -9,7 +9,6 @@ from jubao.documents_api import Document, write_markdown
 from jubao.engine import Engine
 from jubao.loading import parse_case_text
 from jubao.plugins import PluginSet, build_documents
-from jubao.testing import assert_channel_conforms, example_cases
 from tests.channels.common import TODAY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -34,10 +33,6 @@ def markdown(doc: Document) -> str:
 
 def with_police_report(name: str) -> str:
     return (EXAMPLES / name).read_text(encoding="utf-8") + POLICE_REPORT
-
-
-def test_channel_conforms(plugins: PluginSet) -> None:
-    assert_channel_conforms(plugins.channels["procuratorate_12309"], plugins, example_cases())
 
 
 def test_many_contacts_without_police_report_is_a_public_interest_tip(plugins: PluginSet, engine: Engine) -> None:
