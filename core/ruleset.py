@@ -51,7 +51,7 @@ from jubao_rules import rules_root
 
 CATALOGUE = "catalogue.yaml"
 PARAMETER_DIR = "parameters"
-SKIPPED_DIRS = ("tests", "statutes", "__pycache__")
+SKIPPED_DIRS = ("tests", "statutes", "calendar", "__pycache__")
 
 
 class RuleSetError(Exception):
