@@ -73,6 +73,18 @@ class TimeUnit(StrEnum):
     YEARS = "years"
 
 
+class Clock(StrEnum):
+    """The event that starts a deadline, when jubao can know its date (the plan dates these; others stay
+    "from the day X happens")."""
+
+    FILED = "filed"
+    """The user's complaint, report or application reaches this channel (a prior complaint's ``filed_on``)."""
+    REPLY = "reply"
+    """This channel's written reply or decision reaches the user (a prior complaint's ``reply_on``)."""
+    LAST_ACT = "last_act"
+    """The conduct ended (the latest incident): limitation periods."""
+
+
 class Extension(_Model):
     length: int = Field(gt=0)
     unit: TimeUnit
@@ -87,6 +99,12 @@ class Deadline(_Model):
     label: Text
     starts: Text
     """What starts the clock (e.g. receipt of the complaint)."""
+    clock: Clock | None = None
+    """The event jubao can date (see ``Clock``); None when the start is an event jubao cannot know (acceptance,
+    a judgment being served)."""
+    roll: bool = True
+    """Whether a last day on a rest day moves to the next working day (民法典 Art. 203, 民诉法 Art. 85): true for
+    day, month and year periods; hours never move."""
     length: int | None = Field(default=None, gt=0)
     """None for limits the law states without a number (及时, promptly)."""
     unit: TimeUnit | None = None

@@ -15,6 +15,7 @@ from jubao import __version__
 from jubao._compat import unsupported_python_message
 from jubao.cli.documents_cmd import documents, evidence
 from jubao.cli.evaluate import evaluate, explain
+from jubao.cli.plan_cmd import plan
 from jubao.cli.plugins_cmd import channels, plugin, plugins
 from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
@@ -102,6 +103,7 @@ cli.add_command(plugin)
 cli.add_command(schema)
 cli.add_command(documents)
 cli.add_command(evidence)
+cli.add_command(plan)
 
 
 def main() -> None:

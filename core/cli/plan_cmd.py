@@ -1,0 +1,151 @@
+"""``jubao plan``: the ordered steps across the routed channels, with real dates, triggers and the law behind them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from jubao.cli.common import EXIT_FAILED, DateParam, read_case
+from jubao.cli.state import CliState, state
+from jubao.engine import Engine
+from jubao.fileio import write_bytes_atomic
+from jubao.ics import plan_to_ics
+from jubao.plan import Plan, PlanDate, build_plan
+from jubao.statutes import StatuteError, bundled_statutes
+
+
+@click.command()
+@click.argument("case", type=click.Path(path_type=str))
+@click.option("--as-of", "as_of", type=DateParam(),
+              help="显示在这一天看到的计划（默认：今天）/ show the plan as it stood on this date.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / JSON output (format jubao.plan/1).")
+@click.option("--explain", is_flag=True, help="每个日期的法律依据和计算规则 / the basis and counting of each date.")
+@click.option("--ics", "ics", type=click.Path(path_type=Path), help="写出日历文件（.ics）/ write an iCalendar file.")
+def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path | None) -> None:
+    """行动计划：先后步骤、期限和逾期后的下一步 / the plan: ordered steps, dates, and what to do when they pass."""
+    current = state()
+    loaded = read_case(case, current)
+    if as_of is not None:  # the plan as it stood then: complaints filed later had not been filed
+        earlier = tuple(p for p in loaded.prior_complaints if p.filed_on <= as_of)
+        loaded = loaded.model_copy(update={"prior_complaints": earlier})
+    plugins = current.plugins()
+    with Engine(plugins=plugins) as engine:
+        evaluation = engine.evaluate(loaded, today=as_of)
+    result = build_plan(loaded, evaluation, plugins, as_of=as_of)
+    if ics is not None:
+        names = {cid: channel.name.zh for cid, channel in plugins.channels.items()}
+        try:
+            write_bytes_atomic(ics, plan_to_ics(result, names))
+        except OSError as error:
+            click.echo("✗ " + current.t("cli.write_failed", path=str(ics), reason=error.strerror or ""), err=True)
+            raise click.exceptions.Exit(EXIT_FAILED) from None
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        for line in render_plan(result, current, explain=explain):
+            click.echo(line)
+    if ics is not None:
+        click.echo(current.t("plan.ics_written", path=str(ics), count=len(result.all_dates())), err=as_json)
+
+
+def _day(day: date, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
+
+
+def _flags(item: PlanDate, current: CliState) -> str:
+    lang = current.lang
+    flags = ""
+    if item.unit.value == "hours" and item.end_time is not None:
+        flags += current.t("plan.hours", date=_day(item.end_time.date(), lang))
+    if item.moved_from is not None:
+        flags += current.t("plan.moved", date=_day(item.moved_from, lang))
+    if item.latest is not None:
+        flags += current.t("plan.latest", date=_day(item.latest, lang))
+    if item.assumed:
+        flags += current.t("plan.if_filed", date=_day(item.event_date, lang))
+    if item.provisional:
+        flags += current.t("plan.provisional_flag")
+    if item.passed:
+        flags += current.t("plan.passed")
+    return flags
+
+
+def _explain(item: PlanDate, current: CliState) -> list[str]:
+    basis = "；".join(f"{c.instrument}{c.article or ''}［{current.t('status.' + c.status.value)}］" for c in item.basis)
+    rules = []
+    for provision_id in item.counting:
+        try:
+            rules.append(bundled_statutes().on(provision_id, item.event_date).reference())
+        except StatuteError:
+            rules.append(provision_id)
+    starts = item.starts.get(current.lang)
+    return [
+        "      " + current.t("plan.rule", label=item.label.get(current.lang),
+                             rule=current.t("plan.rule_length", starts=starts, length=item.length,
+                                            unit=current.t("unit." + item.unit.value))),
+        "      " + current.t("plan.basis", basis=basis),
+        "      " + current.t("plan.counting", rules="、".join(dict.fromkeys(rules))),
+    ]  # fmt: skip
+
+
+def render_plan(result: Plan, current: CliState, *, explain: bool = False) -> list[str]:
+    lang = current.lang
+    lines = [
+        current.t("plan.title", date=_day(result.as_of, lang)),
+        current.t("plan.conduct_end", date=_day(result.conduct_end, lang)),
+        "",
+        current.t("plan.step0"),
+    ]
+    for window in result.preservation:
+        status = current.t("status." + window.basis[0].status.value) if window.basis else ""
+        text = current.t("plan.window", label=window.label.get(lang), date=_day(window.earliest, lang),
+                         advice=window.advice.get(lang))  # fmt: skip
+        lines.append(f"  · {text}［{status}］")
+    names = {step.channel: step.name.get(lang) for step in result.steps}
+    for item in result.limitations:
+        channel = names.get(item.channel, item.channel)
+        label, day = item.label.get(lang), _day(item.end, lang)
+        line = current.t("plan.limitation", channel=channel, label=label, date=day, flags=_flags(item, current))
+        lines.append(f"  · {line}")
+        if explain:
+            lines += _explain(item, current)
+    previous_priority = None
+    for step in result.steps:
+        parallel = " " + current.t("plan.parallel") if step.priority == previous_priority else ""
+        previous_priority = step.priority
+        lines += ["", current.t("plan.step", order=step.order, name=step.name.get(lang)) + parallel]
+        reference = current.t("plan.reference", number=step.reference_number) if step.reference_number else ""
+        if step.status == "to_file":
+            lines.append("  " + current.t("plan.status_to_file"))
+        else:
+            key = "plan.status_replied" if step.status == "replied" else "plan.status_filed"
+            lines.append("  " + current.t(key, date=_day(step.filed_on or result.as_of, lang), reference=reference))
+        if step.documents:
+            lines.append("  " + current.t("plan.documents", titles="、".join(dict.fromkeys(step.documents))))
+        else:
+            lines.append("  " + current.t("plan.no_documents"))
+        for item in step.dates:
+            date_text = _day(item.end, lang)
+            if item.unit.value == "hours" and item.end_time is not None:
+                date_text = current.t("plan.within_hours", hours=item.length)
+            lines.append("  · " + current.t("plan.date_line", label=item.label.get(lang), date=date_text,
+                                            flags=_flags(item, current)))  # fmt: skip
+            if step.status == "filed" and item.event.value == "filed" and item.unit.value != "hours":
+                lines.append("    " + current.t("plan.trigger", date=date_text, action=item.on_expiry.get(lang)))
+            if explain:
+                lines += _explain(item, current)
+        if step.undated and not explain:
+            lines.append("  · " + current.t("plan.more_rules", count=len(step.undated)))
+        for deadline in step.undated if explain else ():
+            rule = (
+                current.t("plan.rule_length", starts=deadline.starts.get(lang), length=deadline.length,
+                          unit=current.t("unit." + deadline.unit.value))
+                if deadline.length is not None and deadline.unit is not None
+                else current.t("plan.rule_no_length", starts=deadline.starts.get(lang))
+            )  # fmt: skip
+            lines.append("  · " + current.t("plan.rule", label=deadline.label.get(lang), rule=rule))
+    if result.provisional:
+        lines += ["", current.t("plan.provisional")]
+    return lines

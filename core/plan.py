@@ -1,0 +1,273 @@
+"""The plan: the routed channels in order, each with what to file, the dates its declared deadlines give, and
+what to do when a date passes.
+
+Inputs are the case, its evaluation and the channels' declared deadlines (data with their basis). A deadline
+with a ``clock`` jubao can date gets a real date from ``jubao.counting`` on the official calendar:
+
+* ``filed`` — from the prior complaint's ``filed_on`` when the case records one; otherwise the plan shows the
+  dates *if filed on the plan's date* (marked as such) so the victim sees what filing today sets in motion;
+* ``reply`` — from the prior complaint's ``reply_on``;
+* ``last_act`` — from the end of the conduct (limitation periods and the 治安 six-month window).
+
+Every date carries its legal basis (the deadline's citations plus the counting rules applied), whether it is
+provisional (a year whose holiday arrangement is unpublished) and whether it has passed on the plan's date.
+The plan is a pure function of its inputs and the viewing date (``--as-of``): complaints filed after that date
+are ignored, so a plan can be shown as it stood on any day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib.resources import files
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jubao.case import Case, PriorComplaint
+from jubao.channel import Channel, Clock, Deadline, TimeUnit
+from jubao.counting import Counted, add_days, add_hours, add_months, add_working_days, months_before
+from jubao.documents_api import Document
+from jubao.evaluation import Evaluation
+from jubao.features import conduct_end
+from jubao.plugins import PluginSet, build_documents
+from jubao.rules import Citation, Text
+from jubao.sourcemap import parse_yaml
+from jubao.types import CASE_TIMEZONE
+
+PLAN_FORMAT: Literal["jubao.plan/1"] = "jubao.plan/1"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PlanDate(_Frozen):
+    """One dated deadline."""
+
+    channel: str
+    deadline: str
+    """The deadline's id in the channel's declaration."""
+    label: Text
+    starts: Text
+    event: Clock
+    event_date: date
+    assumed: bool
+    """True when the event has not happened: the date is what filing on the plan's date would set."""
+    length: int
+    unit: TimeUnit
+    end: date
+    """The last day (for hour periods, the day the hours run out)."""
+    end_time: datetime | None = None
+    """For hour periods: the moment they run out (Beijing time)."""
+    latest: date | None = None
+    """With every declared extension, the latest the deadline can move to."""
+    moved_from: date | None = None
+    """The nominal last day, when it fell on a rest day and moved."""
+    provisional: bool
+    passed: bool
+    """The last day is before the plan's date."""
+    on_expiry: Text
+    basis: tuple[Citation, ...]
+    counting: tuple[str, ...]
+    """Statute-library ids of the counting rules applied."""
+
+
+class PreservationWindow(_Frozen):
+    id: str
+    label: Text
+    earliest: date
+    """The oldest date still inside the window on the plan's date."""
+    advice: Text
+    basis: tuple[Citation, ...]
+
+
+class PlanStep(_Frozen):
+    order: int
+    """1, 2, 3 …; steps with the same ``priority`` can run in parallel."""
+    priority: int
+    channel: str
+    name: Text
+    status: Literal["to_file", "filed", "replied"]
+    filed_on: date | None = None
+    reference_number: str | None = None
+    documents: tuple[str, ...]
+    """Titles of the documents ``jubao documents`` writes for this channel."""
+    dates: tuple[PlanDate, ...]
+    undated: tuple[Deadline, ...]
+    """Deadlines whose start jubao cannot know (acceptance, a judgment served …), shown as rules."""
+
+
+class Plan(_Frozen):
+    format: Literal["jubao.plan/1"] = PLAN_FORMAT
+    as_of: date
+    """The day the plan is viewed from."""
+    ruleset_version: str
+    conduct_end: date
+    preservation: tuple[PreservationWindow, ...]
+    limitations: tuple[PlanDate, ...]
+    """Windows counted from the end of the conduct (治安 six months, civil limitation …), soonest first."""
+    steps: tuple[PlanStep, ...]
+    provisional: bool = Field(description="some date falls in a year whose holiday arrangement is unpublished")
+
+    def all_dates(self) -> list[PlanDate]:
+        return [*self.limitations, *(d for step in self.steps for d in step.dates)]
+
+
+class _Window(_Frozen):
+    id: str
+    label: Text
+    months: int
+    advice: Text
+    basis: list[Citation]
+
+
+class _Preservation(_Frozen):
+    windows: list[_Window]
+
+
+@cache
+def _preservation_windows() -> _Preservation:
+    text = (files("jubao_rules") / "calendar" / "preservation.yaml").read_text(encoding="utf-8")
+    return _Preservation.model_validate(parse_yaml(text).data)
+
+
+def count(deadline: Deadline, start: date) -> Counted:
+    """The deadline's last day counted from ``start`` with the rule its unit calls for."""
+    if deadline.length is None or deadline.unit is None:
+        raise ValueError(f"deadline {deadline.id} has no length to count")
+    length, unit = deadline.length, deadline.unit
+    if unit is TimeUnit.WORKING_DAYS:
+        return add_working_days(start, length)
+    if unit is TimeUnit.MONTHS:
+        return add_months(start, length, roll=deadline.roll)
+    if unit is TimeUnit.YEARS:
+        return add_months(start, 12 * length, roll=deadline.roll)
+    if unit is TimeUnit.HOURS:
+        return add_days(start, 0, roll=False)
+    return add_days(start, length, roll=deadline.roll)
+
+
+def _extended(deadline: Deadline, start: date) -> date | None:
+    if not deadline.extensions or deadline.length is None or deadline.unit is None:
+        return None
+    if any(extension.unit is not deadline.unit for extension in deadline.extensions):
+        return None
+    total = deadline.length + sum(extension.length for extension in deadline.extensions)
+    return count(deadline.model_copy(update={"length": total}), start).end
+
+
+def date_deadline(channel: Channel, deadline: Deadline, event_date: date, *, assumed: bool, as_of: date,
+                  event: Clock, at: datetime | None = None) -> PlanDate:  # fmt: skip
+    """One declared deadline as a dated step, with its basis and the counting rules applied."""
+    if deadline.length is None or deadline.unit is None:
+        raise ValueError(f"deadline {deadline.id} has no length to count")
+    counted = count(deadline, event_date)
+    end_time = None
+    end = counted.end
+    if deadline.unit is TimeUnit.HOURS:
+        moment = at or datetime.combine(event_date, time(9, 0), CASE_TIMEZONE)
+        end_time = add_hours(moment, deadline.length)
+        end = end_time.date()
+    return PlanDate(
+        channel=channel.id,
+        deadline=deadline.id,
+        label=deadline.label,
+        starts=deadline.starts,
+        event=event,
+        event_date=event_date,
+        assumed=assumed,
+        length=deadline.length,
+        unit=deadline.unit,
+        end=end,
+        end_time=end_time,
+        latest=_extended(deadline, event_date),
+        moved_from=counted.nominal_end if counted.moved else None,
+        provisional=counted.provisional,
+        passed=end < as_of,
+        on_expiry=deadline.on_expiry,
+        basis=tuple(deadline.basis),
+        counting=counted.basis,
+    )
+
+
+def _prior(case: Case, channel_id: str, as_of: date) -> PriorComplaint | None:
+    """The latest complaint to this channel filed on or before ``as_of`` (later ones did not exist yet)."""
+    filed = [p for p in case.prior_complaints if p.channel == channel_id and p.filed_on <= as_of]
+    return max(filed, key=lambda p: p.filed_on) if filed else None
+
+
+def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of: date | None = None) -> Plan:
+    """The plan as it stands on ``as_of`` (default: the evaluation's ``today``)."""
+    view = as_of or evaluation.today
+    last_act = conduct_end(case)
+    steps = []
+    limitations: dict[tuple[str, str], PlanDate] = {}
+    for order, route in enumerate(evaluation.routes, start=1):
+        channel = plugins.channels.get(route.channel)
+        if channel is None:
+            steps.append(PlanStep(order=order, priority=route.priority, channel=route.channel, name=route.name,
+                                  status="to_file", documents=(), dates=(), undated=()))  # fmt: skip
+            continue
+        prior = _prior(case, channel.id, view)
+        replied = prior is not None and prior.reply_on is not None and prior.reply_on <= view
+        dates, undated = [], []
+        for deadline in channel.deadlines:
+            if deadline.length is None or deadline.clock is None:
+                undated.append(deadline)
+                continue
+            if deadline.clock is Clock.LAST_ACT:
+                dated = date_deadline(channel, deadline, last_act, assumed=False, as_of=view, event=Clock.LAST_ACT)
+                limitations.setdefault((channel.id, deadline.id), dated)
+            elif deadline.clock is Clock.FILED:
+                start = prior.filed_on if prior else view
+                dates.append(date_deadline(channel, deadline, start, assumed=prior is None, as_of=view,
+                                           event=Clock.FILED))  # fmt: skip
+            elif deadline.clock is Clock.REPLY and replied and prior is not None and prior.reply_on is not None:
+                dates.append(date_deadline(channel, deadline, prior.reply_on, assumed=False, as_of=view,
+                                           event=Clock.REPLY))  # fmt: skip
+            else:
+                undated.append(deadline)
+        titles = tuple(document.title for document in _documents(plugins, channel.id, case, evaluation))
+        steps.append(
+            PlanStep(
+                order=order,
+                priority=route.priority,
+                channel=channel.id,
+                name=channel.name,
+                status="replied" if replied else "filed" if prior else "to_file",
+                filed_on=prior.filed_on if prior else None,
+                reference_number=prior.reference_number if prior else None,
+                documents=titles,
+                dates=tuple(dates),
+                undated=tuple(undated),
+            )
+        )
+    preservation = tuple(
+        PreservationWindow(
+            id=w.id, label=w.label, earliest=months_before(view, w.months), advice=w.advice, basis=tuple(w.basis)
+        )
+        for w in _preservation_windows().windows
+    )
+    ordered_limits = tuple(sorted(limitations.values(), key=lambda d: d.end))
+    all_dates = [*ordered_limits, *(d for step in steps for d in step.dates)]
+    return Plan(
+        as_of=view,
+        ruleset_version=evaluation.ruleset_version,
+        conduct_end=last_act,
+        preservation=preservation,
+        limitations=ordered_limits,
+        steps=tuple(steps),
+        provisional=any(d.provisional for d in all_dates),
+    )
+
+
+def _documents(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:
+    try:
+        return list(build_documents(plugins, channel_id, case, evaluation))
+    except Exception:  # a plugin's drafting bug must not hide the dates; jubao documents reports it
+        return []
+
+
+def next_day(day: date) -> date:
+    return day + timedelta(days=1)
