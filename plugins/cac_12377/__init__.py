@@ -20,7 +20,7 @@ from jubao import Channel, Document, hookimpl
 from jubao.case import Case
 from jubao.drafting import CaseView, Drafter, IncidentRow, channel_from_package, trim_note, vocab
 from jubao.evaluation import Evaluation
-from jubao.vocabulary import Medium, TargetKind
+from jubao.vocabulary import Medium
 
 CHANNEL = channel_from_package(__name__)
 
@@ -53,18 +53,9 @@ def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> lis
 
 
 def anonymised_incidents(view: CaseView) -> list[IncidentRow]:
-    """The timeline rows with each contact named by relation only (借款人的同事), never by name. A note's final
-    full stop is dropped: ``_incidents.j2`` adds its own after the evidence reference."""
-    return [replace(row, target=_relation_only(view, row), note=trim_note(row.note)) for row in view.incidents]
-
-
-def _relation_only(view: CaseView, row: IncidentRow) -> str:
-    target = row.incident.target
-    if target.kind is not TargetKind.CONTACT:
-        return row.target  # 本人 / 借款人 / 群组或公开受众（约N人）: no names
-    contact = view.contact_by_id.get(target.contact or "")
-    relation = contact.relation if contact else target.relation
-    return f"借款人的{vocab('Relation', relation)}"
+    """The timeline rows (``CaseView`` names contacts by relation only, never by name) with each note's final
+    full stop dropped: the template adds its own after the evidence reference."""
+    return [replace(row, note=trim_note(row.note)) for row in view.incidents]
 
 
 def online_summary(view: CaseView) -> dict[str, str] | None:
@@ -76,6 +67,6 @@ def online_summary(view: CaseView) -> dict[str, str] | None:
     return {
         "numbers": "、".join(str(row.number) for row in rows),
         "media": "、".join(dict.fromkeys(row.medium for row in rows)),
-        "audience": "、".join(dict.fromkeys(_relation_only(view, row) for row in rows)),
+        "audience": "、".join(dict.fromkeys(row.target for row in rows)),
         "behaviours": "、".join(behaviours) or "催收",
     }
