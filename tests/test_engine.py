@@ -37,6 +37,7 @@ def _evaluate_alone(case_index_and_case: tuple[int, object]) -> Evaluation:
         return fresh.evaluate(case_index_and_case[1], today=TODAY)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_ten_thousand_cases_in_one_engine_equal_each_evaluated_alone(engine: Engine) -> None:
     """No state leaks from one case to the next (durable sessions are reused; memoised results are shared)."""
     cases = list(random_cases(10_000, seed=101))
