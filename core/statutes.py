@@ -6,7 +6,7 @@ and version, an exact quote where we have the text, and how sure we are — the 
 articles on 2026-01-01, and a document about October 2026 conduct must cite the new number.
 
 Files live in ``rules/statutes/*.yaml`` (package ``jubao_rules``). Quotes marked ``V`` were copied from the
-statute texts in shared/laws; a test checks each one is there verbatim when that folder is available.
+statute texts (copied into tests/data/laws from shared/laws); a test checks each one is there verbatim.
 """
 
 from __future__ import annotations
