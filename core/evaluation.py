@@ -2,6 +2,8 @@
 
 Everything here is immutable and JSON-serialisable, holds no personal data (features are aggregates), and is
 stamped with the rule set's version and content hash so that a result can be traced to the rules that made it.
+``evaluation_json_schema()`` and ``trace_json_schema()`` describe the JSON (what ``jubao schema evaluation|trace``
+print).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from jubao.conditions import LeafOutcome
 from jubao.rules import Citation, Text
@@ -18,6 +20,7 @@ EVALUATION_FORMAT = "jubao.evaluation/1"
 TRACE_FORMAT = "jubao.trace/1"
 
 M = TypeVar("M", bound=BaseModel)
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class _Frozen(BaseModel):
@@ -43,8 +46,12 @@ class SeverityResult(_Frozen):
     reasons: tuple[SeverityVote, ...]
     """Every rule that raised the severity, highest first."""
 
+    @computed_field(  # type: ignore[prop-decorator]  # pydantic's documented pattern; mypy cannot type it
+        description="The level written S0–S4, as shown to people.", json_schema_extra={"pattern": "^S[0-4]$"}
+    )
     @property
     def code(self) -> str:
+        """``"S0"`` … ``"S4"``; part of the JSON output (``severity.code``) like the fields."""
         return f"S{self.level}"
 
 
@@ -95,7 +102,7 @@ class FiredRule(_Frozen):
 class Evaluation(_Frozen):
     """The result of evaluating one case."""
 
-    format: str = EVALUATION_FORMAT
+    format: str = Field(default=EVALUATION_FORMAT, json_schema_extra={"const": EVALUATION_FORMAT})
     ruleset_version: str
     ruleset_hash: str
     as_of: date
@@ -134,9 +141,32 @@ class WhyNot(_Frozen):
 class Trace(_Frozen):
     """``jubao explain``: the evaluation plus, for every channel not routed, why not."""
 
-    format: str = TRACE_FORMAT
+    format: str = Field(default=TRACE_FORMAT, json_schema_extra={"const": TRACE_FORMAT})
     evaluation: Evaluation
     why_not: tuple[WhyNot, ...]
+
+
+def evaluation_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of an evaluation as serialised (``jubao evaluate --json``)."""
+    return _output_schema(Evaluation, "evaluation", EVALUATION_FORMAT)
+
+
+def trace_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a trace as serialised (``jubao explain --json``)."""
+    return _output_schema(Trace, "trace", TRACE_FORMAT)
+
+
+def _output_schema(model: type[BaseModel], name: str, fmt: str) -> dict[str, Any]:
+    # mode="serialization": the JSON as written, including computed fields such as severity.code. Every field is
+    # always written, so every property is required (pydantic leaves out those with defaults). The result objects
+    # stay open (no additionalProperties: false): output of a later 1.x that adds fields still validates.
+    schema = model.model_json_schema(mode="serialization")
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        if "properties" in definition:
+            definition["required"] = list(definition["properties"])
+    schema["$schema"] = JSON_SCHEMA_DIALECT
+    schema["$id"] = f"urn:jubao:schema:{name}:{fmt.rsplit('/', 1)[1]}"
+    return schema
 
 
 def fast_construct(cls: type[M], **fields: Any) -> M:

@@ -65,6 +65,20 @@ class Problem(BaseModel):
             text += t("problem.did_you_mean", lang, suggestion=suggestion)
         return text
 
+    def describe(self, source: str, lang: Lang = "en") -> str:
+        """``source:line:col: field.path: message`` — the compiler-style line editors can jump to.
+
+        Names the place and what is wrong, never the rejected value (case files hold other people's data). This is
+        how the CLI and ``str(CaseFileError)`` show problems.
+        """
+        where = source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message(lang)}"
+
     def located(self, line: int | None, column: int | None) -> Problem:
         return self.model_copy(update={"line": line, "column": column})
 

@@ -18,23 +18,15 @@ EXIT_FAILED = 1
 
 
 def problem_line(source: str, problem: Problem, lang: str) -> str:
-    """``file:line:col: field.path: message`` — the compiler-style line editors can jump to."""
-    where = source
-    if problem.line is not None:
-        where += f":{problem.line}"
-        if problem.column is not None:
-            where += f":{problem.column}"
-    field = f" {problem.path}:" if problem.path else ""
-    return f"  {where}:{field} {problem.message(lang)}"  # type: ignore[arg-type]
+    """``file:line:col: field.path: message`` — the compiler-style line editors can jump to (indented)."""
+    return "  " + problem.describe(source, lang)  # type: ignore[arg-type]
 
 
 def read_case(source: str, current: CliState) -> Case:
     """Load ``source`` (a path or ``-``) or print every problem and exit 2."""
     try:
         if source == "-":
-            text = sys.stdin.read()
-            return parse_case_text(text, fmt="json" if text.lstrip().startswith("{") else "yaml",
-                                   source=current.t("cli.stdin_name"))  # fmt: skip
+            return parse_case_text(sys.stdin.read(), source=current.t("cli.stdin_name"))  # JSON or YAML: auto
         return load_case(Path(source))
     except CaseFileError as exc:
         click.echo("✗ " + current.t("cli.file_bad", path=exc.source, count=len(exc.problems)), err=True)

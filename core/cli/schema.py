@@ -3,32 +3,44 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from jubao.case import case_json_schema
 from jubao.cli.state import state
+from jubao.evaluation import evaluation_json_schema, trace_json_schema
 from jubao.fileio import write_text_atomic
 
 EXIT_WRITE_FAILED = 1
 
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "case": case_json_schema,
+    "evaluation": evaluation_json_schema,
+    "trace": trace_json_schema,
+}
+"""What ``jubao schema NAME`` can print: the case file format, ``jubao.evaluation/1`` and ``jubao.trace/1``."""
 
-@click.group()
-def schema() -> None:
-    """导出 JSON Schema / export JSON Schemas."""
 
-
-@schema.command("case")
+@click.command()
+@click.argument("name", type=click.Choice(list(SCHEMAS)), metavar="NAME")
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="写入文件（原子写入）而不是标准输出 / write to this file (atomically) instead of stdout.",
 )
-def case_schema(out: Path | None) -> None:
-    """案件文件格式的 JSON Schema / the JSON Schema of case files."""
-    text = json.dumps(case_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def schema(name: str, out: Path | None) -> None:
+    """导出 JSON Schema / export a JSON Schema (draft 2020-12).
+
+    \b
+    case        案件文件格式 / case files
+    evaluation  jubao evaluate --json 的输出（jubao.evaluation/1）/ the output of jubao evaluate --json
+    trace       jubao explain --json 的输出（jubao.trace/1）/ the output of jubao explain --json
+    """
+    text = json.dumps(SCHEMAS[name](), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out is None:
         click.echo(text, nl=False)
         return

@@ -48,10 +48,8 @@ def validate(cases: tuple[str, ...], as_json: bool) -> None:
 def _check(source: str, current: CliState) -> Outcome:
     try:
         if source == "-":
-            text = sys.stdin.read()
-            fmt = "json" if text.lstrip().startswith("{") else "yaml"
             name = current.t("cli.stdin_name")
-            return Outcome(name, parse_case_text(text, fmt=fmt, source=name), ())
+            return Outcome(name, parse_case_text(sys.stdin.read(), source=name), ())  # JSON or YAML: auto
         return Outcome(source, load_case(Path(source)), ())
     except CaseFileError as exc:
         return Outcome(exc.source, None, tuple(exc.problems))
