@@ -134,6 +134,17 @@ class Scope(_Model):
     refuses: list[Text] = []
 
 
+class TemplateDocument(_Model):
+    """A document a channel renders from one of its templates, with no code (``channel.yaml: documents``)."""
+
+    template: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """``templates/<template>.md.j2`` in the plugin package."""
+    id: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    """The document id (file name stem); default: the template name."""
+    formats: list[str] = []
+    """Format ids for this document; default: the channel's ``formats``."""
+
+
 class Channel(_Model):
     """A reporting channel adapter's declaration."""
 
@@ -147,6 +158,8 @@ class Channel(_Model):
     deadlines: list[Deadline] = []
     formats: list[str] = []
     """Document format ids the channel produces (see ``register_document_formats``)."""
+    documents: list[TemplateDocument] = []
+    """For a channel without code: the documents to render, in order (see ``jubao.TemplateChannel``)."""
     provenance: Provenance
 
     def missing(self, case: Any, evaluation: Any = None) -> list[MissingField]:

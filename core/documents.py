@@ -22,11 +22,12 @@ import orjson
 
 from jubao.case import Case
 from jubao.channel import MissingField
+from jubao.context import drafting_context
 from jubao.documents_api import Document
 from jubao.drafting import CaseView, render_core_template
 from jubao.evaluation import Evaluation, RouteResult
 from jubao.evidence import FileStatus, Fingerprint, fingerprint, manifest_bytes
-from jubao.plugins import PluginSet, build_documents
+from jubao.plugins import PluginRunError, PluginSet, build_documents, describe_exception
 from jubao.rules import Text
 
 SET_FORMAT = "jubao.documents/1"
@@ -125,7 +126,7 @@ def build_document_set(
     files.append(PlannedFile(EVIDENCE_MANIFEST, "json", manifest_bytes(prints, created)))
     document_set = DocumentSet(created=created, channels=results, evidence=prints, files=files)
     files.append(PlannedFile(INDEX_MD, "md", _index_markdown(document_set, case, evaluation, plugins)))
-    files.append(PlannedFile(INDEX_JSON, "json", _index_json(document_set, evaluation)))
+    files.append(PlannedFile(INDEX_JSON, "json", document_set_json(document_set, evaluation)))
     return document_set
 
 
@@ -151,14 +152,23 @@ def _draft_channel(
     if channel is None:
         return result, []
     result.missing = channel.missing(case, evaluation)
+    owner = plugins.channel_owner.get(channel_id, channel_id)
     try:
         documents = build_documents(plugins, channel_id, case, evaluation)
-    except Exception as error:  # a plugin bug must not cost the victim the other channels' documents
-        result.error = f"{type(error).__name__}: {error}"
+    except PluginRunError as error:
+        result.error = error.message
         return result, []
+    except Exception as error:  # a plugin bug must not cost the victim the other channels' documents
+        result.error = describe_exception(error)  # never the message: it may quote the case
+        return result, []
+    if not documents and route is not None:
+        plugins.warn(owner, f"channel {channel_id} is routed but drafted no document")
     files = []
     for document in documents:
         offered = document.formats or channel.formats
+        unknown = [f for f in offered if f not in plugins.formats]
+        if unknown:
+            plugins.warn(owner, f"channel {channel_id} names unregistered format(s) {', '.join(unknown)}")
         chosen = [f for f in offered if f in plugins.formats and (formats is None or f in formats)]
         chosen = [f for f in chosen if plugins.formats[f].can_write(document)]
         if not chosen:
@@ -171,7 +181,7 @@ def _draft_channel(
             try:
                 data = fmt.write(document)
             except Exception as error:
-                result.error = f"{fmt_id}: {type(error).__name__}: {error}"
+                result.error = f"{fmt_id}: {describe_exception(error)}"
                 continue
             files.append(PlannedFile(path, fmt_id, data))
             paths.append(path)
@@ -183,7 +193,10 @@ def _evidence_list(
     case: Case, evaluation: Evaluation, prints: list[Fingerprint], plugins: PluginSet, formats: list[str] | None
 ) -> list[PlannedFile]:
     document = render_core_template(
-        "evidence_list", case, evaluation, document_id=EVIDENCE_LIST_ID, fingerprints={p.id: p for p in prints}
+        "evidence_list",
+        drafting_context(plugins, None, case, evaluation),
+        document_id=EVIDENCE_LIST_ID,
+        fingerprints={p.id: p for p in prints},
     )
     chosen = [f for f in DEFAULT_EVIDENCE_FORMATS if formats is None or f in formats]
     if formats and not chosen:
@@ -196,11 +209,14 @@ def _evidence_list(
 
 
 def _index_markdown(document_set: DocumentSet, case: Case, evaluation: Evaluation, plugins: PluginSet) -> bytes:
-    document = render_core_template("index", case, evaluation, document_id="index", document_set=document_set)
+    context = drafting_context(plugins, None, case, evaluation)
+    document = render_core_template("index", context, document_id="index", document_set=document_set)
     return plugins.formats["md"].write(document) if "md" in plugins.formats else document.text().encode()
 
 
-def _index_json(document_set: DocumentSet, evaluation: Evaluation) -> bytes:
+def document_set_json(document_set: DocumentSet, evaluation: Evaluation) -> bytes:
+    """The set's JSON form (``jubao.documents/1``, written as ``index.json``): channels, documents, blanks,
+    missing fields, evidence fingerprints and every file with its SHA-256."""
     data = {
         "format": SET_FORMAT,
         "created": document_set.created.isoformat(),
@@ -295,5 +311,6 @@ __all__ = [
     "DocumentSet",
     "DocumentsError",
     "build_document_set",
+    "document_set_json",
     "write_document_set",
 ]

@@ -13,7 +13,7 @@ Shared macros (parties, timeline, contacts and evidence tables, the draft discla
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,13 +26,14 @@ import phonenumbers
 
 from jubao.case import Case, Contact, Evidence, Incident
 from jubao.channel import Channel
+from jubao.context import DraftingContext
 from jubao.documents_api import Document, blank
 from jubao.evaluation import Evaluation
 from jubao.i18n import t
 from jubao.markup import LITERAL, MarkupError, parse_markup
-from jubao.ruleset import bundled_ruleset
+from jubao.offences import Offence, bundled_offences
 from jubao.sourcemap import parse_yaml
-from jubao.statutes import ProvisionVersion, Statutes, bundled_statutes
+from jubao.statutes import ProvisionVersion, Statutes
 from jubao.types import CASE_TIMEZONE
 from jubao.vocabulary import Medium, ReporterRole, TargetKind
 
@@ -111,6 +112,11 @@ def _finalize(value: Any) -> str:
 
 def _or_blank(value: Any, label: str) -> Any:
     return blank(label) if value in (None, "", (), []) else value
+
+
+def _region_text(*parts: str | None) -> str:
+    """Region names run together, each once: 北京市 + 北京市 + 海淀区 → 北京市海淀区."""
+    return "".join(dict.fromkeys(part for part in parts if part))
 
 
 # --- the view of a case that templates read -------------------------------------------------------------------
@@ -195,6 +201,14 @@ class PriorRow:
     reference: str
     outcome: str
     """已收到答复：… or 至今未收到答复."""
+    channel_id: str
+    """The channel's id (``ctx.channel_name(channel_id)`` is its declared name, also for the lender's desk)."""
+    replied: bool
+    """A reply was received."""
+    replied_on: date | None
+    """When the reply came, if the reporter gave the date."""
+    reply: str
+    """What the reply said, without its closing full stop (empty when not given)."""
 
 
 @dataclass
@@ -206,11 +220,26 @@ class CaseView:
     can end with the list of what it cited.
     """
 
-    case: Case
-    evaluation: Evaluation
-    channel: Channel | None
-    statutes: Statutes
+    context: DraftingContext
     cited: list[LawRef] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.case: Case = self.context.case
+        self.evaluation: Evaluation = self.context.evaluation
+        self.channel: Channel | None = self.context.channel
+        self.statutes: Statutes = self.context.library()
+
+    def param(self, name: str) -> Any:
+        """A rules parameter's value in force on the conduct date (``None`` if unknown)."""
+        return self.context.param(name)
+
+    def channel_name(self, channel_id: str) -> str:
+        """A channel's Chinese name, from the channel's own declaration."""
+        return self.context.channel_name(channel_id)
+
+    def routed(self, channel_id: str) -> bool:
+        """Whether the rules routed this case to ``channel_id``."""
+        return self.context.routed(channel_id)
 
     # -- dates and law
     @property
@@ -248,8 +277,13 @@ class CaseView:
     def reporter_region(self) -> str:
         """广东省深圳市南山区; a municipality is written once (北京市海淀区, not 北京市北京市海淀区)."""
         region = self.case.reporter.region
-        city = region.city if region.city != region.province else None
-        return "".join(part for part in (region.province, city, region.district) if part)
+        return _region_text(region.province, region.city, region.district)
+
+    @property
+    def reporter_city(self) -> str:
+        """广东省深圳市 (province and city, no district): where a provincial or city office sits."""
+        region = self.case.reporter.region
+        return _region_text(region.province, region.city)
 
     @property
     def borrower_name(self) -> str:
@@ -276,6 +310,13 @@ class CaseView:
         return vocab("LenderKind", self.case.lender.kind)
 
     @property
+    def lender_role(self) -> str:
+        """What the lender is, briefly, for a party line: 银行, 小额贷款公司 (the kind without its gloss); 放贷方
+        when the kind is unknown."""
+        kind = self.case.lender.kind
+        return "放贷方" if kind.value == "unknown" else self.lender_kind.split("（")[0]
+
+    @property
     def funder(self) -> str:
         funding = self.case.lender.funding_institution
         return funding.name if funding else ""
@@ -291,6 +332,13 @@ class CaseView:
             numbers += collector.phones
         numbers += [i.from_number for i in self.case.incidents if i.from_number]
         return [zh_phone(n) for n in dict.fromkeys(numbers)]
+
+    @property
+    def collector_accounts(self) -> list[str]:
+        """The collectors' WeChat/QQ/App accounts, as listed for the collectors and then as seen in incidents."""
+        accounts = [account for collector in self.case.collectors for account in collector.accounts]
+        accounts += [i.from_account for i in self.case.incidents if i.from_account]
+        return list(dict.fromkeys(accounts))
 
     # -- what happened
     @cached_property
@@ -415,6 +463,21 @@ class CaseView:
     def total_acts(self) -> int:
         return sum(i.count for i in self.case.incidents)
 
+    def media_counts(self, incidents: Iterable[Incident] | None = None) -> str:
+        """How often each medium was used, media in the order they first occurred: 电话14次、短信3次 — over every
+        incident, or over ``incidents`` (e.g. those that reached one contact)."""
+        chosen = self.case.incidents if incidents is None else tuple(incidents)
+        counts: dict[str, int] = {}
+        for incident in sorted(chosen, key=lambda item: item.time):
+            label = vocab("Medium", incident.medium)
+            counts[label] = counts.get(label, 0) + incident.count
+        return "、".join(f"{label}{count}次" for label, count in counts.items())
+
+    @property
+    def group_audience(self) -> int:
+        """Roughly how many people group posts and blasts reached (the audience sizes given; 0 when none)."""
+        return sum(i.target.audience_size or 0 for i in self.case.incidents if i.target.kind is TargetKind.GROUP)
+
     def behaviours(self, *, third_parties_only: bool = False) -> list[str]:
         seen: dict[str, None] = {}
         for incident in self.case.incidents:
@@ -426,6 +489,15 @@ class CaseView:
 
     def has_behaviour(self, *names: str) -> bool:
         return any(b in names for i in self.case.incidents for b in i.behaviours)
+
+    @property
+    def evidence_kind_counts(self) -> str:
+        """How many evidence items of each kind, kinds in the order first listed: 通话记录1份、短信截图2份."""
+        counts: dict[str, int] = {}
+        for item in self.case.evidence:
+            label = vocab("EvidenceKind", item.kind)
+            counts[label] = counts.get(label, 0) + 1
+        return "、".join(f"{label}{count}份" for label, count in counts.items())
 
     @cached_property
     def evidence(self) -> list[EvidenceRow]:
@@ -456,6 +528,24 @@ class CaseView:
         """Whether a legal characterisation starting with ``prefix`` (e.g. ``criminal.``) was concluded."""
         return any(c.id.startswith(prefix) for c in self.evaluation.characterisations)
 
+    def offences(self) -> list[Offence]:
+        """The charges (罪名) of the concluded criminal characterisations, in the rules' order, each with the
+        provision to cite (``provision`` for ``ctx.law``, else ``plain_ref``) — from the offences table in
+        rules/statutes/offences, never from a template."""
+        table = bundled_offences()
+        return [table[c.id] for c in self.evaluation.characterisations if c.id in table]
+
+    @property
+    def unnamed_offences(self) -> list[str]:
+        """Concluded criminal characterisations the offences table has no charge for, by their label (刑事：
+        dropped): documents name them without an article."""
+        table = bundled_offences()
+        return [
+            c.label.zh.removeprefix("刑事：")
+            for c in self.evaluation.characterisations
+            if c.id.startswith("criminal.") and c.id not in table
+        ]
+
     @property
     def regulator(self) -> str:
         label = self.evaluation.classification.regulator.label
@@ -471,22 +561,27 @@ class CaseView:
     @cached_property
     def prior_complaints(self) -> list[PriorRow]:
         """Every complaint already filed: where, when, reference, and what came of it."""
-        names = bundled_ruleset().channels
         rows = []
         for prior in self.case.prior_complaints:
-            known = names.get(prior.channel)
             where = (
                 "放贷机构自身的投诉渠道"
                 if prior.channel == "lender_complaint"
-                else known.name.zh
-                if known
-                else prior.channel
+                else self.context.channel_name(prior.channel)
             )
-            if prior.reply_received:
-                outcome = "已收到答复" + (f"：{trim_note(prior.reply_summary)}" if prior.reply_summary else "")
-            else:
-                outcome = "至今未收到答复"
-            rows.append(PriorRow(where, prior.filed_on, prior.reference_number or "", outcome))
+            reply = trim_note(prior.reply_summary) if prior.reply_summary else ""
+            outcome = ("已收到答复" + (f"：{reply}" if reply else "")) if prior.reply_received else "至今未收到答复"
+            rows.append(
+                PriorRow(
+                    channel=where,
+                    filed_on=prior.filed_on,
+                    reference=prior.reference_number or "",
+                    outcome=outcome,
+                    channel_id=prior.channel,
+                    replied=prior.reply_received,
+                    replied_on=prior.reply_on,
+                    reply=reply,
+                )
+            )
         return rows
 
     def prior(self, channel_id: str) -> list[Any]:
@@ -501,6 +596,11 @@ class CaseView:
             if item.id == deadline_id:
                 return item
         raise TemplateError(f"channel {self.channel.id} declares no deadline {deadline_id!r}")
+
+    @property
+    def unlicensed(self) -> bool:
+        """The rules concluded the lender holds no lending licence."""
+        return bool(self.evaluation.classification.licence_status.value == "unlicensed")
 
     @property
     def lender_regulated_by_nfra(self) -> bool:
@@ -560,24 +660,23 @@ def _environment(package: str) -> jinja2.Environment:
 
 
 class Drafter:
-    """Renders one plugin's templates for one case and one channel."""
+    """Renders one plugin's templates (``<package>/templates/*.md.j2``) for one drafting context.
 
-    def __init__(
-        self,
-        package: str,
-        channel: Channel,
-        case: Case,
-        evaluation: Evaluation,
-        statutes: Statutes | None = None,
-    ) -> None:
+    ``Drafter(__name__, context)`` inside a plugin's ``build_documents``; every template sees ``ctx`` (a
+    ``CaseView`` of the context) and ``channel``, plus any keyword given to ``render``.
+    """
+
+    def __init__(self, package: str, context: DraftingContext) -> None:
+        if context.channel is None:
+            raise TemplateError("a Drafter needs a context with a channel")
         self.package = package
-        self.channel = channel
-        self.case = case
-        self.evaluation = evaluation
-        self.statutes = statutes or bundled_statutes()
+        self.context = context
+        self.channel: Channel = context.channel
+        self.case = context.case
+        self.evaluation = context.evaluation
 
     def view(self) -> CaseView:
-        return CaseView(self.case, self.evaluation, self.channel, self.statutes)
+        return CaseView(self.context)
 
     def render(self, template: str, *, document_id: str | None = None, formats: list[str] | None = None,
                payload: dict[str, Any] | None = None, **extra: Any) -> Document:  # fmt: skip
@@ -599,11 +698,10 @@ class Drafter:
         return document.model_copy(update=update) if update else document
 
 
-def render_core_template(template: str, case: Case, evaluation: Evaluation, *, document_id: str,
-                         **extra: Any) -> Document:  # fmt: skip
+def render_core_template(template: str, context: DraftingContext, *, document_id: str, **extra: Any) -> Document:
     """Render one of jubao's own templates (the evidence list, the index of a set): no channel involved."""
     name = f"{template}.md.j2"
-    view = CaseView(case, evaluation, None, bundled_statutes())
+    view = CaseView(context)
     try:
         text = _environment("jubao").get_template(name).render(ctx=view, **extra)
         return parse_markup(text, channel="jubao", document_id=document_id)

@@ -24,7 +24,7 @@ import json
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal, Self
 
@@ -52,9 +52,10 @@ from jubao.evaluation import (
     fast_construct,
 )
 from jubao.features import compute_features, conduct_end
+from jubao.loading import as_case
 from jubao.plugins import PluginSet, load_plugins
 from jubao.rules import Combine, FactSpec, FactType, Rule, Text
-from jubao.ruleset import RuleSet, ruleset_with
+from jubao.ruleset import RuleSet
 from jubao.types import CASE_TIMEZONE
 
 Backend = Literal["durable", "python"]
@@ -88,7 +89,7 @@ class Engine:
         choose exactly (``load_plugins(entry_points_group=None, extra=[...])``). ``ruleset`` overrides both."""
         if ruleset is None:
             plugins = plugins if plugins is not None else load_plugins()
-            ruleset = ruleset_with(plugins.rule_sources, [(cid, c.name) for cid, c in plugins.channels.items()])
+            ruleset = plugins.ruleset
         self.plugins = plugins
         self.ruleset = ruleset
         self.backend = backend
@@ -128,16 +129,24 @@ class Engine:
 
     # --- evaluation --------------------------------------------------------------------------------------
 
-    def evaluate(self, case: Case, *, as_of: date | None = None, today: date | None = None) -> Evaluation:
+    def evaluate(
+        self, case: Case | Mapping[str, Any], *, as_of: date | None = None, today: date | None = None
+    ) -> Evaluation:
         """Classify ``case`` and route it.
 
+        ``case``: a ``Case`` (from ``jubao.load_case``, ``parse_case_text`` or ``parse_case``), or a mapping, which
+        is validated first (``CaseFileError`` with every problem if invalid). Anything else raises
+        ``jubao.loading.NotACaseError`` (a ``CaseFileError`` and a ``TypeError``).
         ``as_of``: the date whose law applies — by default the day of the latest incident (continuing conduct is
         judged by the law in force when it ends). ``today``: the date the evaluation is made (default: today in
         Beijing), used for how long ago things happened.
         """
+        case = as_case(case)
         as_of = as_of or conduct_end(case)
         today = today or datetime.now(CASE_TIMEZONE).date()
         features = compute_features(case, today=today, param=self._params_on(as_of).get)
+        if self.plugins is not None and self.plugins.features:
+            features.update(self.plugins.compute_features(case))
         return self.evaluate_features(features, as_of=as_of, today=today)
 
     def evaluate_features(self, features: dict[str, Any], *, as_of: date, today: date) -> Evaluation:
@@ -168,8 +177,10 @@ class Engine:
                 self._finalise(values, conclusions, self._finalise_after[index])
         return self._assemble(as_of, today, features, values, fired)
 
-    def explain(self, case: Case, *, as_of: date | None = None, today: date | None = None) -> Trace:
-        """``evaluate`` plus, for every channel not routed, the rules that could have routed it and what failed."""
+    def explain(self, case: Case | Mapping[str, Any], *, as_of: date | None = None, today: date | None = None) -> Trace:
+        """``evaluate`` plus, for every channel not routed, the rules that could have routed it and what failed.
+
+        ``case`` is taken as by ``evaluate`` (a ``Case``, or a mapping validated first)."""
         evaluation = self.evaluate(case, as_of=as_of, today=today)
         param = self._params_on(evaluation.as_of).get
         values = {**evaluation.features, **evaluation.facts}
@@ -196,7 +207,7 @@ class Engine:
                         rule=rule.id, title=rule.title, in_force=in_force, failed=tuple(failed) if in_force else ()
                     )
                 )
-            why_not.append(WhyNot(channel=channel.id, name=channel.name, rules=tuple(checks), note=channel.why_not))
+            why_not.append(WhyNot(channel=channel.id, name=channel.label, rules=tuple(checks), note=channel.why_not))
         return Trace(evaluation=evaluation, why_not=tuple(why_not))
 
     # --- internals ---------------------------------------------------------------------------------------
@@ -317,7 +328,7 @@ class Engine:
             fast_construct(
                 RouteResult,
                 channel=cid,
-                name=self.ruleset.channels[cid].name,
+                name=self.ruleset.channels[cid].label,
                 priority=priority,
                 modes=tuple(modes),
                 reasons=tuple(reasons),

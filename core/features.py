@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,9 +29,9 @@ FEATURE_NAMES = (
     "reporter_role", "lender_kind", "funding_kind", "lender_named", "lender_has_app", "annual_rate_percent",
     "term_days", "upfront_deduction_ratio", "debt_disputed", "contact_list_consent", "mediums", "behaviours",
     "behaviours_to_third_parties", "third_parties_reached", "contacts_reached", "contacts_exposed",
-    "relations_reached", "only_guarantors_or_emergency_contacts", "night_contact", "max_calls_per_target_per_day",
-    "incidents_total", "days_since_last_incident", "prior_channels", "continued_after_12321_report",
-    "collector_agency_named", "wants", "reporter_province",
+    "relations_reached", "only_guarantors_or_emergency_contacts", "night_contact", "night_contact_to_borrower",
+    "max_calls_per_target_per_day", "incidents_total", "days_since_last_incident", "prior_channels",
+    "continued_after_12321_report", "collector_agency_named", "wants", "reporter_province",
 )  # fmt: skip
 
 Features = dict[str, Any]
@@ -42,6 +42,8 @@ def compute_features(case: Case, *, today: date, param: ParamLookup) -> Features
     lender = case.lender
     debt = case.debt
     third_party = [i for i in case.incidents if i.target.kind is not TargetKind.BORROWER]
+    to_borrower = [i for i in case.incidents if i.target.kind is TargetKind.BORROWER]
+    night = (param(NIGHT_START), param(NIGHT_END))
     last = max(i.until or i.time for i in case.incidents).astimezone(CASE_TIMEZONE)
     ratio = None
     if debt.upfront_deduction is not None and debt.principal:
@@ -65,7 +67,8 @@ def compute_features(case: Case, *, today: date, param: ParamLookup) -> Features
         "contacts_exposed": case.contacts.harvested_list_size,
         "relations_reached": _relations_reached(case),
         "only_guarantors_or_emergency_contacts": _only_guarantors_or_emergency(case),
-        "night_contact": _night_contact(case, param(NIGHT_START), param(NIGHT_END)),
+        "night_contact": _night_contact(case.incidents, *night),
+        "night_contact_to_borrower": _night_contact(to_borrower, *night),
         "max_calls_per_target_per_day": _max_calls_per_target_per_day(case),
         "incidents_total": sum(i.count for i in case.incidents),
         "days_since_last_incident": max((today - last.date()).days, 0),
@@ -153,11 +156,12 @@ def _in_window(moment: datetime, start: time, end: time) -> bool:
     return clock >= start or clock < end
 
 
-def _night_contact(case: Case, start_value: Any, end_value: Any) -> bool | None:
+def _night_contact(incidents: Iterable[Incident], start_value: Any, end_value: Any) -> bool | None:
+    """Whether any of ``incidents`` started or ended inside the night window (``None``: no window in force)."""
     start, end = _parse_clock(start_value), _parse_clock(end_value)
     if start is None or end is None:
         return None  # no night window in force on the evaluation date
-    for incident in case.incidents:
+    for incident in incidents:
         begin = incident.time.astimezone(CASE_TIMEZONE)
         if _in_window(begin, start, end):
             return True

@@ -4,10 +4,13 @@ A plugin is a module (or object) with functions decorated ``@hookimpl`` whose na
 known through the ``jubao`` entry-point group (built-in plugins are registered the same way). Plugin authors
 import only from ``jubao``::
 
-    from jubao import Channel, hookimpl
+    from jubao import Channel, DraftingContext, Drafter, hookimpl
 
-Hooks are called once per plugin, each in isolation: a plugin that raises is reported and skipped, the others
-keep working. Every hook here is documented in docs/plugins/hooks.md with this exact signature (a test checks).
+A plugin is one unit: its channels, formats, facts and rules are checked together when it loads, and if any of
+them fails (or a hook raises) the whole plugin is dropped with one line naming it; the others keep working.
+Every hook here is documented in docs/plugins/hooks.md with this exact signature (a test checks).
+
+``PLUGIN_API`` is the version of this contract; docs/plugins/api-policy.md says what may change and how.
 """
 
 from __future__ import annotations
@@ -15,15 +18,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pluggy
 
-from jubao.case import Case
 from jubao.channel import Channel
 from jubao.documents_api import Document, DocumentFormat
-from jubao.evaluation import Evaluation
+from jubao.plugin_facts import Feature
+
+if TYPE_CHECKING:  # only for the annotations: importing the drafting context pulls in Jinja2
+    from jubao.case import Case
+    from jubao.context import DraftingContext
+    from jubao.evaluation import Evaluation
 
 PROJECT = "jubao"
+PLUGIN_API = "1.1"
+"""Major.minor of the plugin contract. A minor bump adds (a hook, a context attribute); a major one removes or
+changes something, after a deprecation period (docs/plugins/api-policy.md)."""
+
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -33,9 +45,21 @@ def register_channels(register: Callable[[Channel], None]) -> None:
     """Register the reporting channels this plugin provides.
 
     Call ``register(channel)`` once per :class:`jubao.Channel`. Each channel is validated when registered; a
-    duplicate id (another plugin already registered it) is an error naming both plugins.
+    duplicate id (another plugin already registered it) drops this plugin with a message naming both.
 
     :param register: call it with each ``Channel``.
+    """
+
+
+@hookspec
+def register_facts(register: Callable[[Feature], None]) -> None:
+    """Declare features this plugin computes from the case, for its own rules.
+
+    Call ``register(feature)`` once per :class:`jubao.Feature` (name, type, description, ``compute(case)``).
+    The value is checked against the declared type for every case; the feature is listed by ``jubao facts list``
+    and can be read by this plugin's rules like any of jubao's features.
+
+    :param register: call it with each ``Feature``.
     """
 
 
@@ -44,9 +68,10 @@ def rule_sources() -> list[Path | Traversable]:  # type: ignore[empty-body]
     """Directories of rule files this plugin contributes.
 
     Each directory holds ``*.yaml`` rule files, optionally ``parameters/*.yaml`` and golden tests in
-    ``tests/*.yaml``, in exactly the format of jubao's own ``rules/`` (docs/rules.md). They are loaded and
-    validated together with jubao's rules, so a plugin's routing rule can send cases to its own channel without
-    any change to jubao. Return directories inside your package (``importlib.resources.files(__name__) / "rules"``).
+    ``tests/*.yaml``, in exactly the format of jubao's own ``rules/`` (docs/rules.md). They are checked and
+    compiled together with jubao's rules when the plugin loads, so a plugin's routing rule can send cases to its
+    own channel without any change to jubao, and a rule error drops only this plugin. Return directories inside
+    your package (``importlib.resources.files(__name__) / "rules"``).
 
     :return: a list of directories.
     """
@@ -63,15 +88,25 @@ def register_document_formats(register: Callable[[DocumentFormat], None]) -> Non
 
 
 @hookspec
-def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
-    """Build the documents for ``channel`` for this case, if ``channel`` is one of this plugin's channels.
+def build_documents(  # type: ignore[empty-body]
+    context: DraftingContext, channel: Channel, case: Case, evaluation: Evaluation
+) -> list[Document]:
+    """Build the documents for one of this plugin's channels, for one case.
 
-    Return ``None`` for channels that are not yours. Documents state only facts from the case, in Chinese; where
-    a required item is missing, leave a visible blank (【待补充：…】) rather than inventing it. Render templates
-    shipped as package data of your plugin, not strings in code.
+    jubao calls this only on the plugin that registered ``context.channel`` and only for a channel the case is
+    routed to (or that the user asked for), so there is nothing to filter. ``context`` carries the case, its
+    evaluation, the channel, every channel's name and the rules' parameters in force; render templates with
+    ``Drafter(__name__, context)``. Documents state only facts from the case, in Chinese; where a required item is
+    missing, leave a visible blank (【待补充：…】) rather than inventing it. Return at least one document: a routed
+    channel with none is reported as a warning (and fails the test kit).
 
-    :param channel: a channel the case is routed to.
-    :param case: the validated case.
-    :param evaluation: the engine's evaluation of the case.
-    :return: the documents, or None.
+    Take only the arguments you use (pluggy passes those your function names); new plugins take ``context``
+    alone. ``channel``, ``case`` and ``evaluation`` are the same objects as ``context.channel`` …; they are kept
+    for plugins written against plugin API 1.0 and deprecated (docs/plugins/api-policy.md).
+
+    :param context: the drafting context (``jubao.DraftingContext``).
+    :param channel: deprecated: ``context.channel``.
+    :param case: deprecated: ``context.case``.
+    :param evaluation: deprecated: ``context.evaluation``.
+    :return: the documents.
     """

@@ -1,22 +1,38 @@
 """Finding, loading and isolating plugins. No global state: each ``PluginSet`` owns its pluggy manager.
 
 Built-in plugins (``jubao_plugins.*``) and third-party ones are found the same way, through the ``jubao``
-entry-point group, so that whatever a built-in channel can do, a third-party package can too. A plugin that fails
-to import, implements a misspelt hook, raises inside a hook or registers something invalid is reported as one line
-naming it and skipped — the rest keep working — unless ``strict`` is set, which re-raises. Plugins are disabled by
-name with ``disabled=`` or the ``JUBAO_DISABLE_PLUGINS`` environment variable (comma separated).
-Nothing is loaded at import time: call ``load_plugins()``.
+entry-point group, so that whatever a built-in channel can do, a third-party package can too.
+
+A plugin is loaded as one unit: it is imported, its hooks are checked against the contract (a misspelt hook name
+is refused with the nearest real one suggested), every hook it implements is called, and what it contributes —
+channels, document formats, features and rule directories — is validated *together with* what the plugins
+accepted before it; its rules are checked and compiled against jubao's rules, its own features and the channels
+known so far. If anything fails, the whole plugin is dropped (nothing of it is used, not even its rules) and one
+line names it and the problem; the rest keep working. ``strict`` re-raises instead.
+
+A plugin's exceptions are reported by type and place (file:line in the plugin), never by their message: a message
+may quote the case, which holds other people's names and numbers. Built-in plugins load before third-party ones,
+so a third-party plugin cannot take over a built-in channel id.
+
+Plugins are disabled by name with ``disabled=`` or the ``JUBAO_DISABLE_PLUGINS`` environment variable (comma
+separated). Nothing is loaded at import time: call ``load_plugins()``.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import sysconfig
+import threading
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import EntryPoint, entry_points
+from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 from pydantic import ValidationError
@@ -24,11 +40,19 @@ from pydantic import ValidationError
 from jubao import hookspecs
 from jubao.channel import Channel
 from jubao.documents_api import Document, DocumentFormat
-from jubao.ruleset import RuleSource
+from jubao.plugin_facts import Feature
+from jubao.ruleset import RuleSet, RuleSetError, RuleSource, bundled_source, load_ruleset, ruleset_with
+
+if TYPE_CHECKING:
+    from jubao.case import Case
+    from jubao.evaluation import Evaluation
 
 ENTRY_POINT_GROUP = "jubao"
 DISABLE_ENV = "JUBAO_DISABLE_PLUGINS"
 STRICT_ENV = "JUBAO_STRICT_PLUGINS"
+BUILTIN_DISTRIBUTION = "jubao"
+TEMPLATE_CHANNEL_FILE = "channel.yaml"
+HOOK_NAMES = ("register_channels", "register_document_formats", "register_facts", "rule_sources", "build_documents")
 
 
 class PluginError(Exception):
@@ -41,6 +65,17 @@ class PluginError(Exception):
 
 
 @dataclass(frozen=True)
+class PluginWarning:
+    """Something a plugin did at run time that did not stop the run (a channel drafted nothing, a feature raised)."""
+
+    plugin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin}: {self.message}"
+
+
+@dataclass(frozen=True)
 class PluginInfo:
     name: str
     version: str | None
@@ -50,7 +85,7 @@ class PluginInfo:
 
 @dataclass
 class PluginSet:
-    """The loaded plugins and what they contributed."""
+    """The loaded plugins and what they contributed (only plugins that loaded whole)."""
 
     manager: pluggy.PluginManager
     plugins: list[PluginInfo] = field(default_factory=list)
@@ -58,8 +93,47 @@ class PluginSet:
     channel_owner: dict[str, str] = field(default_factory=dict)
     formats: dict[str, DocumentFormat] = field(default_factory=dict)
     format_owner: dict[str, str] = field(default_factory=dict)
+    features: dict[str, Feature] = field(default_factory=dict)
+    feature_owner: dict[str, str] = field(default_factory=dict)
     rule_sources: list[RuleSource] = field(default_factory=list)
     errors: list[PluginError] = field(default_factory=list)
+    warnings: list[PluginWarning] = field(default_factory=list)
+    """Run-time warnings (appended from any thread; read them after a run)."""
+    deprecations: list[PluginWarning] = field(default_factory=list)
+    """Plugins using a deprecated part of the contract (docs/plugins/api-policy.md): said once, never fatal."""
+    _warn_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @cached_property
+    def ruleset(self) -> RuleSet:
+        """jubao's rules plus every loaded plugin's rules, channels and features (each already checked)."""
+        return ruleset_with(
+            self.rule_sources,
+            [(cid, channel.name) for cid, channel in self.channels.items()],
+            [feature.spec() for feature in self.features.values()],
+        )
+
+    def warn(self, plugin: str, message: str) -> None:
+        with self._warn_lock:
+            warning = PluginWarning(plugin, message)
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+
+    def compute_features(self, case: Case) -> dict[str, Any]:
+        """Every plugin feature's value for ``case``; a feature that raises or returns a wrong value is ``None``
+        (unknown) and a warning names it (never the value)."""
+        values: dict[str, Any] = {}
+        for name, feature in self.features.items():
+            try:
+                values[name] = feature.value_for(case)
+            except Exception as exc:
+                self.warn(self.feature_owner[name], f"feature {name}: {describe_exception(exc)}")
+                values[name] = None
+        return values
+
+
+def strict_from_env() -> bool:
+    """``JUBAO_STRICT_PLUGINS`` is set to something other than empty, 0, false or no."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def disabled_from_env() -> set[str]:
@@ -76,9 +150,10 @@ def load_plugins(
     """Load plugins from the entry-point group (None: none) plus ``extra`` ``(name, plugin)`` pairs.
 
     ``disabled`` adds to ``JUBAO_DISABLE_PLUGINS``; ``strict`` defaults to ``JUBAO_STRICT_PLUGINS`` being set.
+    Built-in plugins (distribution ``jubao``) load first, then the others by name, then ``extra``.
     """
     if strict is None:
-        strict = os.environ.get(STRICT_ENV, "") not in ("", "0", "false", "no")
+        strict = strict_from_env()
     blocked = set(disabled) | disabled_from_env()
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
@@ -87,13 +162,13 @@ def load_plugins(
     def fail(plugin: str, message: str, cause: BaseException | None = None) -> None:
         error = PluginError(plugin, message)
         if strict:
-            raise error from cause
+            raise error from None
         result.errors.append(error)
 
     candidates: list[tuple[str, EntryPoint | None, Any]] = []
     if entry_points_group:
-        for entry in sorted(entry_points(group=entry_points_group), key=lambda ep: ep.name):
-            candidates.append((entry.name, entry, None))
+        points = sorted(entry_points(group=entry_points_group), key=lambda ep: (not _is_builtin(ep), ep.name))
+        candidates += [(entry.name, entry, None) for entry in points]
     candidates += [(name, None, plugin) for name, plugin in extra]
     for name, point, given in candidates:
         if name in blocked:
@@ -104,87 +179,300 @@ def load_plugins(
             try:
                 plugin = point.load()
             except Exception as exc:
-                fail(name, f"failed to import {point.value}: {type(exc).__name__}: {exc}", exc)
+                fail(name, f"failed to import {point.value}: {describe_exception(exc)}", exc)
                 continue
-        try:
-            manager.register(plugin, name=name)
-            manager.check_pending()  # a misspelt hook name fails here, naming the plugin
-        except (pluggy.PluginValidationError, ValueError) as exc:
-            if manager.is_registered(plugin):
-                manager.unregister(plugin)
-            fail(name, f"invalid plugin: {exc}", exc)
+        if _is_template_package(plugin):
+            try:
+                plugin = _template_channel(plugin.__name__)
+            except Exception as exc:
+                fail(name, f"{TEMPLATE_CHANNEL_FILE}: {describe_exception(exc)}")
+                continue
+        problem = _register(manager, name, plugin)
+        if problem is not None:
+            fail(name, problem)
             continue
+        try:
+            contribution = _contribution(manager, name, plugin)
+            _accept(result, name, contribution)
+        except _Refused as refused:
+            manager.unregister(plugin)
+            fail(name, refused.message)
+            continue
+        result.deprecations += _deprecated_use(manager, name, plugin)
         dist = point.dist if point is not None else None
         hooks = tuple(sorted(impl.name for impl in manager.get_hookcallers(plugin) or []))
         result.plugins.append(PluginInfo(name, dist.version if dist else None, dist.name if dist else None, hooks))
-    _collect(result, fail)
     return result
 
 
-def _collect(result: PluginSet, fail: Any) -> None:
-    """Call each hook once per plugin, keeping a plugin's contributions only if all of them are valid."""
-    hook = result.manager.hook
-    for impl in hook.register_channels.get_hookimpls():
-        pending: list[Channel] = []
-        try:
-            impl.function(register=lambda channel, bucket=pending: bucket.append(_as_channel(channel)))
-        except Exception as exc:
-            fail(impl.plugin_name, f"register_channels failed: {type(exc).__name__}: {exc}", exc)
-            continue
-        duplicates = [c.id for c in pending if c.id in result.channels]
-        if duplicates:
-            owners = ", ".join(f"{cid} (already registered by {result.channel_owner[cid]})" for cid in duplicates)
-            fail(impl.plugin_name, f"duplicate channel id: {owners}")
-            continue
-        if len({c.id for c in pending}) != len(pending):
-            fail(impl.plugin_name, "registers the same channel id twice")
-            continue
-        for channel in pending:
-            result.channels[channel.id] = channel
-            result.channel_owner[channel.id] = impl.plugin_name
-    for impl in hook.register_document_formats.get_hookimpls():
-        formats: list[DocumentFormat] = []
-        try:
-            impl.function(register=formats.append)
-        except Exception as exc:
-            fail(impl.plugin_name, f"register_document_formats failed: {type(exc).__name__}: {exc}", exc)
-            continue
-        clash = [f.id for f in formats if f.id in result.formats]
-        if clash:
-            fail(impl.plugin_name, f"duplicate document format id: {', '.join(clash)}")
-            continue
-        result.formats.update({f.id: f for f in formats})
-        result.format_owner.update({f.id: impl.plugin_name for f in formats})
-    for impl in hook.rule_sources.get_hookimpls():
-        try:
-            returned: Any = impl.function()
-            directories: list[Any] = list(returned or [])
-            for directory in directories:
-                if not isinstance(directory, Path | Traversable) or not directory.is_dir():
-                    raise ValueError(f"{directory!r} is not a directory")
-        except Exception as exc:
-            fail(impl.plugin_name, f"rule_sources failed: {type(exc).__name__}: {exc}", exc)
-            continue
-        result.rule_sources += [RuleSource(impl.plugin_name, directory) for directory in directories]
+def _is_template_package(module: Any) -> bool:
+    """A package with no hook implementation that ships a ``channel.yaml``: a channel made only of data."""
+    name = getattr(module, "__name__", None)
+    if not name or not hasattr(module, "__path__"):
+        return False
+    if any(hasattr(getattr(module, attr, None), f"{hookspecs.PROJECT}_impl") for attr in dir(module)):
+        return False
+    try:
+        return (files(name) / TEMPLATE_CHANNEL_FILE).is_file()
+    except (ModuleNotFoundError, TypeError):
+        return False
 
 
-def build_documents(plugins: PluginSet, channel_id: str, case: Any, evaluation: Any) -> list[Document]:
-    """The documents the channel's own plugin builds for this case (only that plugin is asked)."""
-    owner = plugins.channel_owner.get(channel_id)
-    if owner is None:
-        return []
-    plugin = plugins.manager.get_plugin(owner)
-    build = getattr(plugin, "build_documents", None)
-    if build is None:
-        return []
-    documents = build(channel=plugins.channels[channel_id], case=case, evaluation=evaluation)
-    return list(documents or [])
+def _template_channel(package: str) -> Any:
+    from jubao.template_channel import TemplateChannel  # noqa: PLC0415 - the drafting stack only when needed
+
+    return TemplateChannel(package)
 
 
-def _as_channel(channel: Any) -> Channel:
+DEPRECATED_ARGUMENTS = {"build_documents": ("channel", "case", "evaluation")}
+"""Hook arguments kept for plugins written against plugin API 1.0 (docs/plugins/api-policy.md)."""
+
+
+def _deprecated_use(manager: pluggy.PluginManager, name: str, plugin: Any) -> list[PluginWarning]:
+    notes = []
+    for hook, arguments in DEPRECATED_ARGUMENTS.items():
+        for impl in getattr(manager.hook, hook).get_hookimpls():
+            used = [arg for arg in impl.argnames if arg in arguments]
+            if impl.plugin is plugin and used:
+                message = f"{hook}({', '.join(used)}) is deprecated since plugin API 1.1: take `context` instead"
+                notes.append(PluginWarning(name, message))
+    return notes
+
+
+def _is_builtin(point: EntryPoint) -> bool:
+    return bool(point.dist is not None and point.dist.name == BUILTIN_DISTRIBUTION)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _register(manager: pluggy.PluginManager, name: str, plugin: Any) -> str | None:
+    """Register ``plugin``; a problem (misspelt hook, wrong arguments) as one line, or None."""
+    try:
+        manager.register(plugin, name=name)
+    except ValueError as exc:  # registered twice under two names
+        return f"invalid plugin: {exc}"
+    except pluggy.PluginValidationError as exc:
+        return f"invalid plugin: {_first_line(str(exc))}"
+    unknown = _unknown_hooks(manager, plugin)  # an implementation without a spec is a misspelt hook name
+    if unknown:
+        manager.unregister(plugin)
+        hints = []
+        for hook in dict.fromkeys(unknown):
+            nearest = difflib.get_close_matches(hook, HOOK_NAMES, n=1)
+            hints.append(f"{hook}" + (f" (did you mean {nearest[0]}?)" if nearest else ""))
+        return f"unknown hook {', '.join(hints)}; the hooks are {', '.join(HOOK_NAMES)}"
+    return None
+
+
+def _unknown_hooks(manager: pluggy.PluginManager, plugin: Any) -> list[str]:
+    names = []
+    for caller in manager.hook.__dict__.values():
+        unspecified = isinstance(caller, pluggy.HookCaller) and not caller.has_spec()
+        if unspecified and any(impl.plugin is plugin for impl in caller.get_hookimpls()):
+            names.append(caller.name)
+    return names
+
+
+@dataclass
+class _Contribution:
+    channels: list[Channel] = field(default_factory=list)
+    formats: list[DocumentFormat] = field(default_factory=list)
+    features: list[Feature] = field(default_factory=list)
+    rule_sources: list[RuleSource] = field(default_factory=list)
+
+
+def _call(manager: pluggy.PluginManager, plugin: Any, hook: str, **kwargs: Any) -> Any:
+    """Call one plugin's implementation of ``hook`` (if any) with the arguments it names."""
+    caller = getattr(manager.hook, hook)
+    for impl in caller.get_hookimpls():
+        if impl.plugin is plugin:
+            try:
+                return True, impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            except _Refused:  # what the plugin registered was invalid: already said precisely
+                raise
+            except Exception as exc:
+                raise _Refused(f"{hook} failed: {describe_exception(exc)}") from None
+    return False, None
+
+
+def _contribution(manager: pluggy.PluginManager, name: str, plugin: Any) -> _Contribution:
+    found = _Contribution()
+    _call(manager, plugin, "register_channels", register=lambda item: found.channels.append(_validated_channel(item)))
+    _call(manager, plugin, "register_document_formats", register=lambda item: found.formats.append(_format(item)))
+    _call(manager, plugin, "register_facts", register=lambda item: found.features.append(_feature(item)))
+    called, returned = _call(manager, plugin, "rule_sources")
+    if called:
+        for directory in list(returned or []):
+            if not isinstance(directory, Path | Traversable) or not directory.is_dir():
+                raise _Refused(f"rule_sources: {directory!s} is not a directory")
+            found.rule_sources.append(RuleSource(name, directory))
+    return found
+
+
+def _accept(result: PluginSet, name: str, found: _Contribution) -> None:
+    """Add ``found`` to ``result`` if it fits with what is there; otherwise refuse the plugin whole."""
+    clash = [c.id for c in found.channels if c.id in result.channels]
+    if clash:
+        owners = ", ".join(f"{cid} (already registered by {result.channel_owner[cid]})" for cid in clash)
+        raise _Refused(f"duplicate channel id: {owners}")
+    if len({c.id for c in found.channels}) != len(found.channels):
+        raise _Refused("registers the same channel id twice")
+    clash = [f.id for f in found.formats if f.id in result.formats]
+    if clash:
+        owners = ", ".join(f"{fid} (already registered by {result.format_owner[fid]})" for fid in clash)
+        raise _Refused(f"duplicate document format id: {owners}")
+    clash = [f.name for f in found.features if f.name in result.features]
+    if clash:
+        owners = ", ".join(f"{fid} (already registered by {result.feature_owner[fid]})" for fid in clash)
+        raise _Refused(f"duplicate feature: {owners}")
+    if found.rule_sources or found.features:
+        _check_rules(result, found)
+    for channel in found.channels:
+        result.channels[channel.id] = channel
+        result.channel_owner[channel.id] = name
+    for fmt in found.formats:
+        result.formats[fmt.id] = fmt
+        result.format_owner[fmt.id] = name
+    for feature in found.features:
+        result.features[feature.name] = feature
+        result.feature_owner[feature.name] = name
+    result.rule_sources += found.rule_sources
+
+
+def _check_rules(result: PluginSet, found: _Contribution) -> None:
+    """Check and compile the plugin's rules with jubao's, the plugins accepted so far and its own additions."""
+    from jubao.compile import Compiler, shard  # noqa: PLC0415 - only when a plugin brings rules
+
+    channels = {cid: c.name for cid, c in result.channels.items()} | {c.id: c.name for c in found.channels}
+    facts = [f.spec() for f in (*result.features.values(), *found.features)]
+    try:
+        ruleset = load_ruleset(
+            [bundled_source(), *result.rule_sources, *found.rule_sources],
+            extra_channels=channels.items(),
+            extra_facts=facts,
+        )
+        compiler = Compiler(ruleset.facts)
+        for stratum in ruleset.strata:
+            shard(compiler, stratum)
+    except RuleSetError as exc:
+        first = exc.problems[0].render() if exc.problems else "rules are invalid"
+        more = f" (+{len(exc.problems) - 1} more; run jubao rules check)" if len(exc.problems) > 1 else ""
+        raise _Refused(f"rules: {_first_line(first)}{more}") from None
+    except Exception as exc:
+        raise _Refused(f"rules could not be compiled: {describe_exception(exc)}") from None
+
+
+def _validated_channel(channel: Any) -> Channel:
     """Validate what a plugin registered (a Channel, or a plain mapping) — errors say which field is wrong."""
     try:
         return channel if isinstance(channel, Channel) else Channel.model_validate(channel)
     except ValidationError as exc:
         fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
-        raise ValueError(f"invalid channel ({fields})") from None
+        raise _Refused(f"invalid channel ({fields})") from None
+
+
+def _format(fmt: Any) -> DocumentFormat:
+    if not isinstance(fmt, DocumentFormat):
+        raise _Refused(f"register_document_formats: registered a {type(fmt).__name__}, not a jubao.DocumentFormat")
+    return fmt
+
+
+def _feature(feature: Any) -> Feature:
+    if not isinstance(feature, Feature):
+        raise _Refused(f"register_facts: registered a {type(feature).__name__}, not a jubao.Feature")
+    return feature
+
+
+# --- calling plugins at run time -------------------------------------------------------------------------------
+
+
+def build_documents(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:
+    """The documents the channel's own plugin builds for this case (only that plugin is asked).
+
+    Raises ``PluginRunError`` (type and place, never the message) if the plugin raises or returns something that
+    is not a list of documents.
+    """
+    from jubao.context import drafting_context  # noqa: PLC0415 - the drafting stack only when drafting
+
+    owner = plugins.channel_owner.get(channel_id)
+    if owner is None:
+        return []
+    plugin = plugins.manager.get_plugin(owner)
+    context = drafting_context(plugins, channel_id, case, evaluation)
+    arguments = {"context": context, "channel": context.channel, "case": case, "evaluation": evaluation}
+    try:
+        called, returned = _call(plugins.manager, plugin, "build_documents", **arguments)
+    except _Refused as refused:
+        raise PluginRunError(owner, refused.message) from None
+    if not called:
+        return []
+    if returned is None:
+        return []
+    if isinstance(returned, str | bytes | Document) or not isinstance(returned, Iterable):
+        raise PluginRunError(owner, f"build_documents returned a {type(returned).__name__}, not a list of documents")
+    documents = list(returned)
+    wrong = [type(item).__name__ for item in documents if not isinstance(item, Document)]
+    if wrong:
+        raise PluginRunError(owner, f"build_documents returned a {wrong[0]} among its documents")
+    return documents
+
+
+class PluginRunError(Exception):
+    """A plugin failed while jubao ran it; the message names the plugin, the exception type and the place."""
+
+    def __init__(self, plugin: str, message: str) -> None:
+        super().__init__(f"plugin {plugin}: {message}")
+        self.plugin = plugin
+        self.message = message
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``ValueError at jubao_wechat/__init__.py:42`` — the type and the deepest place in plugin code, never the
+    message (it may quote the case). Import problems name the missing module or the file and line; a validation
+    error of the plugin's own data (an invalid ``channel.yaml``) names the model and the fields."""
+    if isinstance(exc, ValidationError):  # the plugin's own data (channel.yaml …): field paths, never values
+        fields = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False))
+        return f"invalid {exc.title} ({fields})"
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return f"{type(exc).__name__}: no module named {exc.name}"
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{type(exc).__name__} at {_short(exc.filename)}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [frame for frame in frames if not _is_jubao_core(frame.filename)]
+    frame = (own or frames)[-1] if frames else None
+    return f"{type(exc).__name__} at {_short(frame.filename)}:{frame.lineno}" if frame else type(exc).__name__
+
+
+_NOT_PLUGIN_CODE = (str(Path(__file__).resolve().parent), str(Path(pluggy.__file__).resolve().parent),
+                    sysconfig.get_paths()["stdlib"])  # fmt: skip
+
+
+def _is_jubao_core(filename: str) -> bool:
+    """jubao's own code, pluggy and the standard library: the place to report is the plugin's frame above."""
+    return filename.startswith(_NOT_PLUGIN_CODE)
+
+
+def _short(filename: str) -> str:
+    """The last two path parts (package/module.py): enough to find the line, without the user's home folder."""
+    parts = Path(filename).parts
+    return "/".join(parts[-2:])
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+__all__ = [
+    "PluginError",
+    "PluginInfo",
+    "PluginRunError",
+    "PluginSet",
+    "PluginWarning",
+    "build_documents",
+    "describe_exception",
+    "load_plugins",
+]

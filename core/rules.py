@@ -145,11 +145,17 @@ class Channel(_Model):
     """A reporting channel id the rules may route to (adapters come from plugins)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: Text
+    name: Text | None = None
+    """Only for non-channels: a routable channel's name comes from its plugin's ``channel.yaml`` (one source)."""
     routable: bool = True
     """False for well-known non-channels (信用中国) that must never be routed to."""
     why_not: Text | None = None
     """For non-channels: why, and where to go instead."""
+
+    @property
+    def label(self) -> Text:
+        """The name to show (a loaded rule set names every channel; the id is the last resort)."""
+        return self.name or Text(zh=self.id, en=self.id)
 
 
 class Route(_Model):

@@ -114,25 +114,38 @@ def bundled_ruleset() -> RuleSet:
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_ruleset(sources: tuple[RuleSource, ...], channels: tuple[tuple[str, Text], ...]) -> RuleSet:
-    return load_ruleset(sources, extra_channels=channels)
+def _cached_ruleset(
+    sources: tuple[RuleSource, ...], channels: tuple[tuple[str, Text], ...], facts: tuple[str, ...]
+) -> RuleSet:
+    specs = [FactSpec.model_validate_json(spec) for spec in facts]  # JSON in the key: specs hold lists
+    return load_ruleset(sources, extra_channels=channels, extra_facts=specs)
 
 
-def ruleset_with(plugin_sources: Iterable[RuleSource], plugin_channels: Iterable[tuple[str, Text]]) -> RuleSet:
-    """The bundled rules plus plugins' rule directories and channels (cached per combination)."""
+def ruleset_with(
+    plugin_sources: Iterable[RuleSource],
+    plugin_channels: Iterable[tuple[str, Text]],
+    plugin_facts: Iterable[FactSpec] = (),
+) -> RuleSet:
+    """The bundled rules plus plugins' rule directories, channels and features (cached per combination)."""
     sources = tuple(plugin_sources)
     channels = tuple(sorted(plugin_channels, key=lambda item: item[0]))
-    if not sources and not channels:
+    facts = tuple(spec.model_dump_json() for spec in sorted(plugin_facts, key=lambda spec: spec.name))
+    if not sources and not channels and not facts:
         return bundled_ruleset()
-    return _cached_ruleset((bundled_source(), *sources), channels)
+    return _cached_ruleset((bundled_source(), *sources), channels, facts)
 
 
 def load_ruleset(
-    sources: Iterable[RuleSource] | None = None, *, extra_channels: Iterable[tuple[str, Text]] = ()
+    sources: Iterable[RuleSource] | None = None,
+    *,
+    extra_channels: Iterable[tuple[str, Text]] = (),
+    extra_facts: Iterable[FactSpec] = (),
 ) -> RuleSet:
     """Load, validate and order the rules of ``sources`` (default: the bundled rules).
 
-    ``extra_channels`` are ``(id, name)`` of channels registered by plugins: rules may route to them too."""
+    ``extra_channels`` are ``(id, name)`` of channels registered by plugins: rules may route to them too, and the
+    name a channel declares is the one used everywhere (the catalogue only lists ids it routes to).
+    ``extra_facts`` are features plugins compute (``register_facts``): rules may read them."""
     sources = list(sources) if sources is not None else [bundled_source()]
     problems: list[RuleProblem] = []
     digest = hashlib.sha256()
@@ -179,13 +192,15 @@ def load_ruleset(
         problems.append(_problem(CATALOGUE, "missing_catalogue", "no catalogue.yaml among the rule sources"))
         raise RuleSetError(problems)
     facts = {spec.name: spec for spec in catalogue.facts}
-    channels = {channel.id: channel for channel in catalogue.channels}
-    for channel_id, name in extra_channels:
-        channels.setdefault(channel_id, Channel(id=channel_id, name=name))
+    channels = _named_channels(catalogue.channels, extra_channels)
     checker = _Checker(
         facts, channels, catalogue.characterisations, parameters=parameters, origin=origin, located=located
     )
     problems.extend(checker.check_catalogue())
+    for spec in extra_facts:
+        if spec.name in facts:
+            problems.append(_problem("<plugin facts>", "duplicate_fact", f"fact {spec.name} is already declared"))
+        facts[spec.name] = spec
     for rule in rules:
         problems.extend(checker.check_rule(rule))
     problems.extend(checker.check_reachability(rules))
@@ -205,6 +220,19 @@ def load_ruleset(
         rule_origin=origin,
         warnings=tuple(p for p in problems if p.severity is Severity.WARNING) + tuple(checker.unused_parameters(rules)),
     )
+
+
+def _named_channels(declared: Iterable[Channel], registered: Iterable[tuple[str, Text]]) -> dict[str, Channel]:
+    """The catalogue's channel ids with the names their plugins declare (one source for a channel's name); an id
+    whose plugin is not installed is named by its id."""
+    channels = {channel.id: channel for channel in declared}
+    for channel_id, name in registered:
+        known = channels.get(channel_id)
+        channels[channel_id] = known.model_copy(update={"name": name}) if known else Channel(id=channel_id, name=name)
+    for channel_id, channel in channels.items():
+        if channel.name is None:
+            channels[channel_id] = channel.model_copy(update={"name": Text(zh=channel_id, en=channel_id)})
+    return channels
 
 
 # --- reading files ------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from jubao.case import Case
 from jubao.engine import Engine
 from jubao.evaluation import Evaluation
-from jubao.features import FEATURE_NAMES
 from jubao.problems import problems_from_validation_error
 from jubao.rules import FactType
 from jubao.ruleset import RuleProblem, RuleSet
@@ -46,6 +45,7 @@ NEUTRAL_FEATURES: dict[str, Any] = {
     "contacts_exposed": None,
     "relations_reached": [],
     "only_guarantors_or_emergency_contacts": False,
+    "night_contact_to_borrower": False,
     "night_contact": False,
     "max_calls_per_target_per_day": 0,
     "incidents_total": 1,
@@ -93,10 +93,6 @@ class RuleTest(_Model):
     def _one_input(self) -> RuleTest:
         if (self.case is None) == (self.features is None):
             raise ValueError("give exactly one of 'case' or 'features'")
-        if self.features is not None:
-            unknown = sorted(set(self.features) - set(FEATURE_NAMES))
-            if unknown:
-                raise ValueError(f"unknown features {unknown}")
         return self
 
 
@@ -182,7 +178,15 @@ def load_tests(files: Iterable[tuple[str, Traversable]]) -> tuple[list[LocatedTe
 
 
 def features_for(test: RuleTest, ruleset: RuleSet) -> dict[str, Any]:
+    """The test's features over a neutral case; jubao's and the loaded plugins' features may be given."""
+    features = {name for name, spec in ruleset.facts.items() if not spec.derived}
+    unknown = sorted(set(test.features or {}) - features)
+    if unknown:
+        raise ValueError(f"unknown features {unknown}")
     values = {**NEUTRAL_FEATURES, **(test.features or {})}
+    for name, spec in ruleset.facts.items():  # a plugin's features: unknown unless the test gives them
+        if not spec.derived:
+            values.setdefault(name, None)
     for name, value in values.items():
         if ruleset.facts[name].type is FactType.SET and value is not None:
             values[name] = frozenset(value)

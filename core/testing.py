@@ -8,8 +8,11 @@ Fixtures
 
 Checks
     ``assert_channel_conforms(channel, plugins, cases)`` — the channel validates, every deadline cites a basis,
-    its provenance is present, every declared format is registered, and its documents build and write for each
-    case (non-empty, UTF-8, no unfilled template placeholders).
+    its provenance is present, every declared format is registered, and for each case it drafts at least one
+    document, names only registered formats, and every document writes (non-empty, UTF-8, no unfilled template
+    placeholders). What is only a run-time warning for users (no document, an unknown format) fails here.
+    ``documents_for(plugins, channel_id, case, today=KIT_TODAY)`` — the documents a channel drafts for a case.
+    ``run_rule_tests(engine, rules_dir, label)`` / ``assert_rule_tests_pass(…)`` — your golden rule tests.
     ``assert_matches_snapshot(text, path)`` — compare with a reviewed snapshot file; ``JUBAO_UPDATE_SNAPSHOTS=1``
     rewrites it (then read the diff before committing).
 """
@@ -20,6 +23,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +31,11 @@ import pytest
 
 from jubao.case import Case
 from jubao.channel import Channel
+from jubao.documents_api import Document
 from jubao.engine import Engine
 from jubao.fileio import write_text_atomic
 from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.ruletests import GoldenRun, golden_test_files, run_all
 
 UPDATE_ENV = "JUBAO_UPDATE_SNAPSHOTS"
 _PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*?\}\}")
@@ -105,11 +111,16 @@ def assert_channel_conforms(channel: Channel, plugins: PluginSet, cases: Sequenc
             evaluation = engine.evaluate(case, today=date(2026, 11, 20))
             try:
                 documents = build_documents(plugins, channel.id, case, evaluation)
-            except Exception as exc:
+            except Exception as exc:  # the plugin author's own test: their message is theirs to see
                 problems.append(f"case {index}: build_documents raised {type(exc).__name__}: {exc}")
                 continue
+            if not documents:
+                problems.append(f"case {index}: no document was drafted (a routed channel must draft at least one)")
             for document in documents:
                 offered = document.formats or channel.formats
+                unknown = [f for f in offered if f not in plugins.formats]
+                if unknown:
+                    problems.append(f"case {index}: {document.title!r} names unregistered format(s) {unknown}")
                 writable = [f for f in offered if f in plugins.formats and plugins.formats[f].can_write(document)]
                 if not writable:
                     problems.append(f"case {index}: {document.title!r} cannot be written in any of {offered}")
@@ -121,6 +132,36 @@ def assert_channel_conforms(channel: Channel, plugins: PluginSet, cases: Sequenc
                         problems.append(f"case {index}: {fmt_id} output still has a template placeholder")
     if problems:
         pytest.fail(f"channel {channel.id} does not conform:\n  - " + "\n  - ".join(problems), pytrace=False)
+
+
+KIT_TODAY = date(2026, 11, 20)
+"""The date the kit evaluates on, so that documents and snapshots do not change with the calendar."""
+
+
+def documents_for(plugins: PluginSet, channel_id: str, case: Case, *, today: date = KIT_TODAY) -> list[Document]:
+    """The documents ``channel_id``'s plugin drafts for ``case``, evaluated on ``today`` — what
+    ``jubao documents`` would write, for snapshots and content checks."""
+    with Engine(plugins=plugins) as engine:
+        evaluation = engine.evaluate(case, today=today)
+    return build_documents(plugins, channel_id, case, evaluation)
+
+
+def run_rule_tests(engine: Engine, rules_dir: Traversable | Path, label: str = "plugin") -> GoldenRun:
+    """Run the golden tests in ``rules_dir/tests/*.yaml`` (the same YAML format as jubao's own rule tests) with
+    ``engine``; ``label`` prefixes the file names in messages. Each outcome has ``passed`` and ``failures``."""
+    return run_all(engine, golden_test_files(rules_dir, label))
+
+
+def assert_rule_tests_pass(engine: Engine, rules_dir: Traversable | Path, label: str = "plugin") -> GoldenRun:
+    """Fail, listing every failing golden test (and any test file that does not load), unless all pass."""
+    run = run_rule_tests(engine, rules_dir, label)
+    problems = [problem.render() for problem in run.load_problems]
+    problems += [f"{outcome.test.id}: {failure}" for outcome in run.outcomes for failure in outcome.failures]
+    if not run.outcomes and not problems:
+        problems.append(f"no golden test found in {rules_dir}/tests")
+    if problems:
+        pytest.fail("golden rule tests failed:\n  - " + "\n  - ".join(problems), pytrace=False)
+    return run
 
 
 def readable_output(format_id: str, data: bytes) -> str:

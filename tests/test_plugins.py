@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from jubao import Channel, Document, Provenance, Scope, Text, hookimpl, load_case
+from jubao import Channel, Document, DraftingContext, Provenance, Scope, Text, hookimpl, load_case
 from jubao.channel import FilingKind, FilingMethod, RequiredField
 from jubao.cli.main import cli
 from jubao.documents_api import MARKDOWN
@@ -159,14 +159,37 @@ def test_rule_sources_route_cases_to_the_plugin_channel(tmp_path: Path) -> None:
 
 
 def test_build_documents_asks_only_the_channels_owner() -> None:
-    def build(channel: Channel, case: Any, evaluation: Any) -> list[Document] | None:
-        return [Document(channel=channel.id, title="要点")] if channel.id == "test_channel" else None
+    asked: list[str] = []
+
+    def build(context: DraftingContext) -> list[Document]:
+        assert context.channel is not None
+        asked.append(context.channel.id)
+        return [Document(channel=context.channel.id, title="要点")]
 
     plugin = plugin_module("doc", register_channels=registering(channel()), build_documents=build)
     loaded = load_plugins(entry_points_group=None, extra=[("doc", plugin)])
     case = load_case(EXAMPLES / "credit-card-employer.yaml")
-    assert [d.title for d in build_documents(loaded, "test_channel", case, None)] == ["要点"]
-    assert build_documents(loaded, "police", case, None) == []
+    with Engine(plugins=loaded) as engine:
+        evaluation = engine.evaluate(case, today=date(2026, 11, 23))
+    assert [d.title for d in build_documents(loaded, "test_channel", case, evaluation)] == ["要点"]
+    assert build_documents(loaded, "police", case, evaluation) == []
+    assert asked == ["test_channel"]
+
+
+def test_build_documents_with_the_plugin_api_1_0_arguments_still_works() -> None:
+    def build(channel: Channel, case: Any, evaluation: Any) -> list[Document]:
+        return [Document(channel=channel.id, title=f"{evaluation.severity.code}")]
+
+    plugin = plugin_module("old", register_channels=registering(channel()), build_documents=build)
+    loaded = load_plugins(entry_points_group=None, extra=[("old", plugin)])
+    case = load_case(EXAMPLES / "credit-card-employer.yaml")
+    with Engine(plugins=loaded) as engine:
+        evaluation = engine.evaluate(case, today=date(2026, 11, 23))
+    assert [d.title for d in build_documents(loaded, "test_channel", case, evaluation)] == [evaluation.severity.code]
+    (note,) = loaded.deprecations
+    assert note.plugin == "old"
+    assert "build_documents(channel, case, evaluation) is deprecated since plugin API 1.1" in note.message
+    assert loaded.errors == []
 
 
 def test_channel_missing_reports_case_paths() -> None:

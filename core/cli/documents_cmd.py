@@ -45,6 +45,7 @@ def documents(case: str, out: Path, channels: tuple[str, ...], formats: tuple[st
         click.echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     _report(document_set, out, current)
+    current.report_plugin_warnings()
     if any(c.error for c in document_set.channels):
         raise click.exceptions.Exit(EXIT_FAILED)
 

@@ -17,6 +17,7 @@ from jubao.cli.documents_cmd import documents, evidence
 from jubao.cli.evaluate import evaluate, explain
 from jubao.cli.plan_cmd import plan
 from jubao.cli.plugins_cmd import channels, plugin, plugins
+from jubao.cli.reference_cmd import facts, statutes
 from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
 from jubao.cli.state import CliState, state
@@ -104,6 +105,8 @@ cli.add_command(schema)
 cli.add_command(documents)
 cli.add_command(evidence)
 cli.add_command(plan)
+cli.add_command(facts)
+cli.add_command(statutes)
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path 
             click.echo(line)
     if ics is not None:
         click.echo(current.t("plan.ics_written", path=str(ics), count=len(result.all_dates())), err=as_json)
+    current.report_plugin_warnings()
 
 
 def _day(day: date, lang: str) -> str:

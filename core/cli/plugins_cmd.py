@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from jubao.cli.state import CliState, state
-from jubao.ruleset import ruleset_with
 
 
 @click.command()
@@ -52,8 +50,7 @@ def channels() -> None:
 
 def _known(current: CliState) -> tuple[Any, Any]:
     loaded = current.plugins()
-    ruleset = ruleset_with(loaded.rule_sources, [(cid, c.name) for cid, c in loaded.channels.items()])
-    return loaded, ruleset
+    return loaded, loaded.ruleset
 
 
 @channels.command("list")
@@ -65,7 +62,7 @@ def list_channels(as_json: bool) -> None:
     rows = [
         {
             "id": cid,
-            "name": channel.name.model_dump(),
+            "name": channel.label.model_dump(),
             "routable": channel.routable,
             "adapter": loaded.channel_owner.get(cid),
         }
@@ -161,26 +158,25 @@ def plugin() -> None:
     """插件开发 / for plugin authors."""
 
 
-PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
-
-
 @plugin.command("new")
 @click.argument("name")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="在此目录下创建（默认：当前目录）/ parent directory (default: current).")  # fmt: skip
+              help="在此已有目录下创建（默认：当前目录）/ existing parent directory (default: current).")  # fmt: skip
 def new_plugin(name: str, directory: Path | None) -> None:
-    """创建一个可直接安装的插件项目 / create a ready-to-install plugin package.
+    """创建一个可直接安装的插件项目 / create a ready-to-install plugin project.
 
-    NAME is the distribution name, e.g. jubao-hotline-12345 (lower case, digits, - or _).
+    NAME is the distribution name, e.g. jubao-hotline-12345 (lower case, digits, - or _). The project is
+    written to DIR/NAME, which must not exist; nothing is ever overwritten.
     """
-    from jubao.scaffold import ScaffoldError, create_plugin  # noqa: PLC0415 - only this command needs it
+    from jubao.cli.common import EXIT_INVALID  # noqa: PLC0415 - only this command needs these
+    from jubao.scaffold import ScaffoldError, create_plugin  # noqa: PLC0415
 
     current = state()
-    if not PLUGIN_NAME.match(name):
-        raise click.BadParameter(current.t("plugins.bad_name", name=name), param_hint="NAME")
     try:
         target = create_plugin(name, directory or Path.cwd())
     except ScaffoldError as exc:
-        click.echo(current.t("plugins.scaffold_failed", reason=str(exc)), err=True)
-        raise click.exceptions.Exit(1) from None
+        if exc.code == "bad_name":
+            raise click.BadParameter(current.t("plugins.bad_name", name=name), param_hint="NAME") from None
+        click.echo("✗ " + current.t(f"plugins.scaffold.{exc.code}", **exc.params), err=True)
+        raise click.exceptions.Exit(EXIT_INVALID) from None
     click.echo(current.t("plugins.created", path=target))

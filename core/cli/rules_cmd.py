@@ -29,7 +29,8 @@ def check(as_json: bool) -> None:
     plugins = current.plugins()
     try:
         ruleset = load_ruleset([bundled_source(), *plugins.rule_sources],
-                               extra_channels=[(cid, c.name) for cid, c in plugins.channels.items()])  # fmt: skip
+                               extra_channels=[(cid, c.name) for cid, c in plugins.channels.items()],
+                               extra_facts=[f.spec() for f in plugins.features.values()])  # fmt: skip
     except RuleSetError as exc:
         if as_json:
             click.echo(json.dumps({"valid": False, "problems": [p.render() for p in exc.problems]}, ensure_ascii=False))

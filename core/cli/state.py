@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import click
 
 from jubao.i18n import Lang, t
-from jubao.plugins import PluginError, PluginSet, load_plugins
+from jubao.plugins import PluginError, PluginSet, load_plugins, strict_from_env
 
 
 @dataclass
@@ -31,7 +31,19 @@ class CliState:
                 raise click.exceptions.Exit(1) from None
             for error in self._plugins.errors:
                 click.echo(self.t("plugins.skipped", plugin=error.plugin, message=error.message), err=True)
+            for note in self._plugins.deprecations:
+                click.echo(self.t("plugins.deprecated", plugin=note.plugin, message=note.message), err=True)
         return self._plugins
+
+    def report_plugin_warnings(self) -> None:
+        """One stderr line per run-time plugin warning (a routed channel drafted nothing, an unknown format …);
+        with ``--strict-plugins`` they fail the command (exit 1)."""
+        if self._plugins is None or not self._plugins.warnings:
+            return
+        for warning in self._plugins.warnings:
+            click.echo(self.t("plugins.warning", plugin=warning.plugin, message=warning.message), err=True)
+        if self.strict_plugins or strict_from_env():
+            raise click.exceptions.Exit(1)
 
 
 def state() -> CliState:

@@ -1,0 +1,490 @@
+"""Redaction per perspective: what a filing may say depends on whose filing it is and where it goes.
+
+The contacts a collector reaches are third parties to the debt, and jubao's privacy promise (docs/documents.md)
+is that their names and numbers appear only in documents for the police, the courts and the contacts' own
+filings. Filings to anyone else (12321, 12300 and the carriers, NIFA …) name no contact; and since every person
+harassed may file their own report, a contact's own version holds only that contact's data. So a filing is
+drafted from one *perspective* (``Perspective``), which decides what it may reveal:
+
+* **the borrower filing the case** (``borrower``) may describe everything the collectors did — it is their
+  case — but other people appear only by relation and count (联系人（同事）, 2名联系人), never by name or number.
+  The borrower's own notes and evidence descriptions are kept with every contact's name and number replaced
+  (某联系人, 某联系人的号码);
+* **a contact filing the case** (``reporter_contact``) describes only what reached them, with their own notes
+  and evidence redacted the same way;
+* **a willing contact of a borrower who files** (``contact``) gets a version to file themselves: only what
+  reached that contact, nothing the borrower wrote (no notes, no evidence), no other contact, and behaviours
+  worded from the contact's side (要求本人代为还款 rather than 要求联系人代为还款).
+
+``Redaction`` computes, for one case, everything such a filing may state: the collector numbers and what each
+did as seen from a perspective (``NumberReport``), incidents as rows (``RedactedRow``), the evidence list
+(``RedactedEvidence``) and any free text with the contacts' data taken out (``redact``). ``form_payload`` reads a
+web form's fields back from the rendered document, so the JSON a channel submits can carry nothing the
+(redacted) readable version does not. Everything here is data for templates; the wording is in the channels'
+templates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+
+from jubao.case import Case, Contact, Incident
+from jubao.documents_api import Document, Note, NumberedList, Paragraph, Section, Table
+from jubao.drafting import vocab, zh_date, zh_phone, zh_time
+from jubao.vocabulary import Medium, ReporterRole, TargetKind
+
+REDACTED_NAME = "某联系人"
+"""What a contact's name becomes in free text."""
+REDACTED_PHONE = "某联系人的号码"
+"""What a contact's phone number becomes in free text."""
+CONTACT_VIEW = {
+    "debt_disclosure": "向本人透露借款人的债务",
+    "demand_payment_from_third_party": "要求本人代为还款",
+}
+"""Behaviours as a contact states them about themselves (the vocabulary words them from the borrower's side)."""
+CALL_CATEGORY = "骚扰电话"
+SMS_CATEGORY = "垃圾短信"
+FORM_SECTION = "表单填写内容"
+"""The section whose two-column table is a web form (see ``form_payload``)."""
+
+
+# --- numbers as forms take them ----------------------------------------------------------------------------------
+
+
+def is_mobile(number: str | None) -> bool:
+    """Whether a stored number is a mobile (forms that send a verification code need one)."""
+    if not number or not number.startswith("+"):
+        return False
+    kind = phonenumbers.number_type(phonenumbers.parse(number))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def form_number(number: str | None) -> str:
+    """A stored number as typed into a form: 13800000101 (mainland), +639170000001 (abroad), 106900000301."""
+    if not number:
+        return ""
+    if number.startswith("+86"):
+        return zh_phone(number).replace(" ", "").replace("-", "")
+    return number
+
+
+# --- what a filing may show -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """Whose filing it is (see the module docstring for what each kind may reveal)."""
+
+    kind: str
+    """``borrower`` (the borrower files), ``reporter_contact`` (a contact files the case), or ``contact`` (a
+    willing contact of a borrower who files)."""
+    name: str | None
+    phone: str | None
+    """Stored number (E.164 or service digits), or None."""
+    relation: str = ""
+    """The person's relation to the borrower (vocabulary label), for contacts."""
+    contact: Contact | None = None
+    contact_index: int | None = None
+    """n of the contact in ``contacts.reached`` (from 1), for a willing contact."""
+    guarantor: bool = False
+
+    @property
+    def is_borrower(self) -> bool:
+        return self.kind == "borrower"
+
+    @property
+    def is_contact(self) -> bool:
+        return not self.is_borrower
+
+    @property
+    def own_notes(self) -> bool:
+        """Whether the filing may quote the case's notes and evidence: only the person who wrote them (the one
+        filing the case) may; a willing contact's version never carries what the borrower wrote."""
+        return self.kind != "contact"
+
+    @property
+    def phone_display(self) -> str:
+        return zh_phone(self.phone)
+
+    @property
+    def phone_form(self) -> str:
+        """The number for a form's 举报人手机号, which takes a mobile (it receives the verification code)."""
+        return form_number(self.phone) if is_mobile(self.phone) else ""
+
+    @property
+    def landline(self) -> str:
+        """The person's number when it is not a mobile (a work landline): shown, but not put in a form."""
+        return zh_phone(self.phone) if self.phone and not is_mobile(self.phone) else ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Contacts by medium: calls, SMS and anything else."""
+
+    calls: int = 0
+    sms: int = 0
+    other: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.calls + self.sms + self.other
+
+
+@dataclass(frozen=True)
+class RedactedRow:
+    """One incident as a perspective shows it: that person as 本人, anyone else by role or relation, never by
+    name; ``content`` and ``evidence`` are empty where the perspective may not quote the case's notes."""
+
+    when: str
+    medium: str
+    number: str
+    target: str
+    count: int
+    behaviours: str
+    content: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RedactedEvidence:
+    """An evidence item, numbered as in the set's 证据清单, with the contacts' names and numbers taken out."""
+
+    label: str
+    kind: str
+    description: str
+    collected_on: str
+    proves: str = ""
+    source: str = ""
+    evidence_id: str = ""
+
+
+@dataclass(frozen=True)
+class NumberReport:
+    """One collector number, seen from one perspective: what reached that person, other contacts counted by
+    relation (for the person filing the case only), and the redacted notes and evidence they may quote."""
+
+    index: int | None
+    """The number's place (from 1) in the case's list of collector numbers (None: no number)."""
+    number: str | None
+    on_behalf: str
+    """In whose name the collectors acted (the collector's ``acting_for``, else the App or lender)."""
+    category: str
+    """骚扰电话 (any call), 垃圾短信 (SMS only), or empty."""
+    first: str
+    last: str
+    first_date: str
+    last_date: str
+    unanswered_only: bool
+    to_self: Tally
+    to_contacts: Tally
+    contacts_reached: int
+    relations: list[str]
+    to_groups: Tally
+    audience: int
+    behaviours: list[str]
+    self_notes: list[str]
+    sms_content: list[str]
+    rows: list[RedactedRow]
+    evidence: list[RedactedEvidence] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        return zh_phone(self.number)
+
+    @property
+    def form_number(self) -> str:
+        return form_number(self.number)
+
+    @property
+    def single(self) -> bool:
+        return self.first == self.last
+
+    @property
+    def is_sms(self) -> bool:
+        return self.category == SMS_CATEGORY
+
+    @property
+    def total(self) -> int:
+        return self.to_self.total + self.to_contacts.total + self.to_groups.total
+
+
+# --- the case, per perspective --------------------------------------------------------------------------------
+
+
+class Redaction:
+    """One case as filings outside the police and courts may state it, per perspective."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.contacts = {contact.id: contact for contact in case.contacts.reached}
+        self.evidence_numbers = {item.id: number for number, item in enumerate(case.evidence, start=1)}
+
+    # -- perspectives
+    def reporter(self) -> Perspective:
+        """The person filing the case: the borrower, or a contact (with their relation to the borrower)."""
+        reporter = self.case.reporter
+        if reporter.role is ReporterRole.BORROWER:
+            return Perspective(kind="borrower", name=reporter.name, phone=reporter.phone)
+        return Perspective(
+            kind="reporter_contact",
+            name=reporter.name,
+            phone=reporter.phone,
+            relation=vocab("Relation", reporter.relation_to_borrower),
+            guarantor=any(i.target.guarantor for i in self.case.incidents if self._reaches_reporter(i)),
+        )
+
+    def willing_contacts(self) -> list[Perspective]:
+        """The borrower's contacts who are willing to file their own report (only when the borrower files)."""
+        if self.case.reporter.role is not ReporterRole.BORROWER:
+            return []
+        return [
+            Perspective(
+                kind="contact",
+                name=contact.name,
+                phone=contact.phone,
+                relation=vocab("Relation", contact.relation),
+                contact=contact,
+                contact_index=index,
+                guarantor=contact.guarantor,
+            )
+            for index, contact in enumerate(self.case.contacts.reached, start=1)
+            if contact.willing_to_report
+        ]
+
+    # -- what reached whom
+    def reaches(self, who: Perspective, incident: Incident) -> bool:
+        """Whether the incident reached the person whose filing it is."""
+        if who.kind == "borrower":
+            return incident.target.kind is TargetKind.BORROWER
+        if who.kind == "reporter_contact":
+            return self._reaches_reporter(incident)
+        return who.contact is not None and incident.target.contact == who.contact.id
+
+    def in_scope(self, who: Perspective, incident: Incident) -> bool:
+        """What a filing may describe: everything the collectors did (the borrower's own case), or only what
+        reached the contact (a contact's filing carries no one else's data)."""
+        return who.kind == "borrower" or self.reaches(who, incident)
+
+    def incidents(self, who: Perspective) -> list[Incident]:
+        """The incidents a filing from ``who`` may describe, in time order."""
+        return sorted((i for i in self.case.incidents if self.in_scope(who, i)), key=lambda incident: incident.time)
+
+    def reached_at_all(self, who: Perspective) -> bool:
+        return any(self.reaches(who, incident) for incident in self.case.incidents)
+
+    def _reaches_reporter(self, incident: Incident) -> bool:
+        """Whether an incident reached the contact who files the case (they are often not in contacts.reached)."""
+        target = incident.target
+        reporter = self.case.reporter
+        if target.kind is not TargetKind.CONTACT:
+            return False
+        if target.contact is None:
+            return target.relation is None or target.relation == reporter.relation_to_borrower
+        contact = self.contacts[target.contact]
+        same_phone = contact.phone is not None and contact.phone == reporter.phone
+        return same_phone or (contact.name is not None and contact.name == reporter.name)
+
+    # -- collector numbers
+    @property
+    def numbers(self) -> list[str]:
+        """Distinct collector numbers, in the order the other documents list them (collectors, then incidents)."""
+        found: list[str] = []
+        for collector in self.case.collectors:
+            found += collector.phones
+        found += [incident.from_number for incident in self.case.incidents if incident.from_number]
+        return list(dict.fromkeys(found))
+
+    def index_of(self, number: str) -> int:
+        return self.numbers.index(number) + 1
+
+    def numbers_for(self, who: Perspective) -> list[str]:
+        """Numbers ``who`` may report: all of them for the person filing the case; for a willing contact, the
+        numbers that reached that contact."""
+        if who.kind != "contact":
+            return self.numbers
+        return list(dict.fromkeys(i.from_number for i in self.case.incidents if i.from_number and self.reaches(who, i)))
+
+    def number_report(self, who: Perspective, number: str | None) -> NumberReport:
+        """What ``number`` did, as ``who`` may report it (``None``: a report with the number left blank)."""
+        incidents = [i for i in self.incidents(who) if number and i.from_number == number]
+        calls = [i for i in incidents if i.medium is Medium.CALL]
+        texts = [i for i in incidents if i.medium is Medium.SMS]
+        category = CALL_CATEGORY if calls else SMS_CATEGORY if texts else ""
+        timed = calls or texts or incidents
+        first = min((i.time for i in timed), default=None)
+        last = max((i.until or i.time for i in timed), default=None)
+        self_part = [i for i in incidents if self.reaches(who, i)]
+        contact_part = [i for i in incidents if i.target.kind is TargetKind.CONTACT and not self.reaches(who, i)]
+        group_part = [i for i in incidents if i.target.kind is TargetKind.GROUP]
+        people = {i.target.contact or f"relation:{i.target.relation}" for i in contact_part}
+        relations = dict.fromkeys(vocab("Relation", self._relation(i)) for i in contact_part)
+        own_notes = who.own_notes
+        return NumberReport(
+            index=self.index_of(number) if number else None,
+            number=number,
+            on_behalf=self._on_behalf(number),
+            category=category,
+            first=_moment(first) if first else "",
+            last=_moment(last) if last else "",
+            first_date=zh_date(first),
+            last_date=zh_date(last),
+            unanswered_only=bool(calls) and all(i.answered is False for i in calls),
+            to_self=_tally(self_part),
+            to_contacts=_tally(contact_part),
+            contacts_reached=len(people),
+            relations=list(relations),
+            to_groups=_tally(group_part),
+            audience=max((i.target.audience_size or 0 for i in group_part), default=0),
+            behaviours=self.behaviours(who, incidents),
+            self_notes=[self.redact(i.note) for i in self_part if i.note and own_notes],
+            sms_content=[self.redact(i.note) for i in texts if i.note and own_notes],
+            rows=[self.row(who, i, with_content=own_notes, with_evidence=own_notes) for i in incidents],
+            evidence=self._evidence(incidents) if own_notes else [],
+        )
+
+    def _on_behalf(self, number: str | None) -> str:
+        for collector in self.case.collectors:
+            if number in collector.phones and collector.acting_for:
+                return f"“{collector.acting_for}”"
+        lender = self.case.lender
+        if lender.app_name:
+            return f"“{lender.app_name}”平台"
+        return f"“{lender.name}”"
+
+    # -- wording
+    def behaviour(self, who: Perspective, behaviour: str) -> str:
+        """A behaviour's label, in the contact's own words when a contact files."""
+        if who.is_contact and behaviour in CONTACT_VIEW:
+            return CONTACT_VIEW[behaviour]
+        return vocab("Behaviour", behaviour)
+
+    def behaviours(self, who: Perspective, incidents: list[Incident]) -> list[str]:
+        """The distinct behaviours of ``incidents``, in order, as ``who`` states them."""
+        return list(dict.fromkeys(self.behaviour(who, b) for i in incidents for b in i.behaviours))
+
+    def row(
+        self, who: Perspective, incident: Incident, *, with_content: bool = True, with_evidence: bool = True
+    ) -> RedactedRow:
+        """One incident as ``who`` reports it: themselves as 本人, others by relation, never by name."""
+        when = _moment(incident.time)
+        if incident.until is not None:
+            same_day = zh_date(incident.until) == zh_date(incident.time)
+            when += f" 至 {zh_time(incident.until) if same_day else _moment(incident.until)}"
+        refs = "、".join(f"证据{self.evidence_numbers[e]}" for e in incident.evidence if e in self.evidence_numbers)
+        return RedactedRow(
+            when=when,
+            medium=vocab("Medium", incident.medium),
+            number=zh_phone(incident.from_number) or incident.from_account or "未显示号码",
+            target=self._target(who, incident),
+            count=incident.count,
+            behaviours="、".join(self.behaviour(who, b) for b in incident.behaviours) or "催收",
+            content=self.redact(incident.note) if incident.note and with_content else "",
+            evidence=refs if with_evidence else "",
+        )
+
+    def _target(self, who: Perspective, incident: Incident) -> str:
+        if self.reaches(who, incident):
+            return "本人"
+        if incident.target.kind is TargetKind.GROUP:
+            size = incident.target.audience_size
+            return f"群组（约{size}人）" if size else "群组"
+        if incident.target.kind is TargetKind.BORROWER:
+            return "借款人"
+        return f"联系人（{vocab('Relation', self._relation(incident))}）"
+
+    def _relation(self, incident: Incident) -> str | None:
+        target = incident.target
+        if target.contact is not None:
+            return self.contacts[target.contact].relation
+        return target.relation
+
+    # -- evidence and free text
+    def evidence_lines(self) -> list[RedactedEvidence]:
+        """Every evidence item, numbered as in the set's 证据清单, with contacts' names and numbers taken out."""
+        return [
+            RedactedEvidence(
+                label=f"证据{self.evidence_numbers[item.id]}",
+                kind=vocab("EvidenceKind", item.kind),
+                description=self.redact(item.description),
+                collected_on=zh_date(item.collected_on),
+                proves=self.redact(item.proves) if item.proves else "",
+                source=self.redact(item.source) if item.source else "",
+                evidence_id=item.id,
+            )
+            for item in self.case.evidence
+        ]
+
+    def _evidence(self, incidents: list[Incident]) -> list[RedactedEvidence]:
+        ids = {e for i in incidents for e in i.evidence}
+        return [line for line in self.evidence_lines() if line.evidence_id in ids]
+
+    def redact(self, text: str) -> str:
+        """Free text with every reached contact's name (of two characters or more) and phone number — however
+        it is written: 010 5555 0110, 01055550110, +86 10 5555 0110 — replaced."""
+        for contact in self.case.contacts.reached:
+            if contact.name and len(contact.name) >= 2:
+                text = text.replace(contact.name, REDACTED_NAME)
+        phones = {_digits(zh_phone(c.phone)) for c in self.case.contacts.reached if c.phone}
+        phones |= {_digits(c.phone) for c in self.case.contacts.reached if c.phone}
+        if not phones:
+            return text
+
+        def hide(match: re.Match[str]) -> str:
+            digits = _digits(match.group(0))
+            return REDACTED_PHONE if digits in phones or f"86{digits}" in phones else match.group(0)
+
+        return re.sub(r"\+?\d[\d\s-]{5,}\d", hide, text)
+
+
+def _moment(value: datetime) -> str:
+    return f"{zh_date(value)} {zh_time(value)}"
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _tally(incidents: list[Incident]) -> Tally:
+    return Tally(
+        calls=sum(i.count for i in incidents if i.medium is Medium.CALL),
+        sms=sum(i.count for i in incidents if i.medium is Medium.SMS),
+        other=sum(i.count for i in incidents if i.medium not in (Medium.CALL, Medium.SMS)),
+    )
+
+
+# --- web forms --------------------------------------------------------------------------------------------------
+
+
+def form_payload(document: Document, form_section: str = FORM_SECTION) -> dict[str, Any]:
+    """A web form's fields, read back from the rendered document (so the JSON and the readable version cannot
+    disagree, and the JSON holds nothing the redacted text does not): the rows of the form section's table
+    (field → value); a field that has a section of its own (描述) takes that section's text; the form section's
+    notes become ``_说明``."""
+    sections = {section.heading: section for section in document.sections}
+    form = sections[form_section]
+    table = next(block for block in form.all_blocks() if isinstance(block, Table))
+    payload: dict[str, Any] = {}
+    for key, value, *_ in table.rows:
+        payload[key] = _section_value(sections[key]) if key in sections else value
+    notes = [block.text for block in form.all_blocks() if isinstance(block, Note)]
+    if notes:
+        payload["_说明"] = " ".join(notes)
+    return payload
+
+
+def _section_value(section: Section) -> str | list[str]:
+    blocks = section.all_blocks()
+    if len(blocks) == 1 and isinstance(blocks[0], NumberedList):
+        return list(blocks[0].items)
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, NumberedList):
+            lines += [f"{number}. {item}" for number, item in enumerate(block.items, start=1)]
+    return "\n".join(lines)
