@@ -4,7 +4,9 @@ applications (pre-suit and in-suit) and a 人格权侵害禁令 application.
 Registered through the ``jubao`` entry-point group exactly like a third-party plugin. The channel's facts
 (filing routes, required items, deadlines and their basis) are data in ``channel.yaml``; the documents are
 templates in ``templates/``. This module only works out the parties (who sues whom) and the per-person facts
-that ``CaseView`` does not hold, and passes them to the templates.
+that ``CaseView`` does not hold, and passes them to the templates. Whether the collectors called the borrower at
+night is a feature the rules compute (``night_contact_to_borrower``); whether one contact's harassment is recent
+uses the rules' ``policy.ongoing_within_days`` parameter.
 
 Documents:
 
@@ -20,22 +22,32 @@ Documents:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jubao import Channel, Document, hookimpl
-from jubao.case import Case, Contact
-from jubao.drafting import CaseView, Drafter, LawRef, channel_from_package, vocab, zh_date, zh_phone
-from jubao.evaluation import Evaluation
-from jubao.features import compute_features
-from jubao.ruleset import bundled_ruleset
-from jubao.types import CASE_TIMEZONE
-from jubao.vocabulary import Behaviour, Medium, Relation, ReporterRole, TargetKind
+from jubao import (
+    CASE_TIMEZONE,
+    Behaviour,
+    Case,
+    CaseView,
+    Contact,
+    Document,
+    Drafter,
+    DraftingContext,
+    Medium,
+    Relation,
+    ReporterRole,
+    TargetKind,
+    TemplateChannel,
+    vocab,
+    zh_date,
+    zh_phone,
+)
 
-CHANNEL = channel_from_package(__name__)
 FORMATS = ["docx", "md"]  # filings: printable DOCX and a Markdown copy
+ONGOING_WITHIN = "policy.ongoing_within_days"
+"""The rules parameter: how recent the last incident must be for harassment to count as ongoing."""
 
 # Conduct towards the borrower that intrudes on the peace of private life (民法典 1033(1)), beyond collection
 # itself: a court will not order a lender to stop lawful collection, only the harassment.
@@ -87,27 +99,12 @@ class Defendant:
     numbers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PriorRow:
-    channel: str
-    filed_on: str
-    reference: str
-    reply: str
-
-
-@hookimpl
-def register_channels(register: Callable[[Channel], None]) -> None:
-    register(CHANNEL)
-
-
-@hookimpl
-def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
-    if channel.id != CHANNEL.id:
-        return None
-    drafter = Drafter(__name__, channel, case, evaluation)
-    common = _common(case, evaluation)
+def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
+    view = drafter.view()
+    case = context.case
+    common = _common(context)
     reporter = _reporter_party(case)
-    whole = _scope(case, None, evaluation.today)
+    whole = _scope(view, None)
     version = "borrower" if case.reporter.role is ReporterRole.BORROWER else "contact"
     documents = [
         drafter.render(
@@ -120,8 +117,8 @@ def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> lis
         for number, contact in enumerate(case.contacts.reached, start=1):
             if not contact.willing_to_report:
                 continue
-            scope = _scope(case, contact.id, evaluation.today)
-            extra = {**common, "ongoing": _recent(scope, evaluation)}
+            scope = _scope(view, contact.id)
+            extra = {**common, "ongoing": _recent(context, scope)}
             documents.append(
                 drafter.render(
                     "complaint", document_id=f"complaint_contact_{number}", formats=FORMATS,
@@ -142,37 +139,20 @@ def full_stop(text: str) -> str:
     return text if text.endswith(("。", "？", "！")) else f"{text}。"
 
 
-def proc(ctx: CaseView, provision_id: str) -> LawRef:
-    """A procedural provision (民事诉讼法 and its interpretation) in the version in force when the user files
-    (today), not when the conduct ended; recorded in ``ctx.cited`` like ``ctx.law``. (``CaseView.law`` uses the
-    conduct date for every provision, which would cite no version at all for conduct before 2024.)"""
-    version = ctx.statutes.provision(provision_id).on(ctx.evaluation.today) or ctx.statutes.on(provision_id, ctx.as_of)
-    ref = LawRef(provision_id, version)
-    if all(existing.id != provision_id for existing in ctx.cited):
-        ctx.cited.append(ref)
-    return ref
-
-
 # --- what the templates need beyond CaseView ------------------------------------------------------------------
 
 
-def _common(case: Case, evaluation: Evaluation) -> dict[str, Any]:
+def _common(context: DraftingContext) -> dict[str, Any]:
+    case, evaluation = context.case, context.evaluation
     behaviours = {b for incident in case.incidents for b in incident.behaviours}
     borrower_behaviours = {
         b for incident in case.incidents if incident.target.kind is TargetKind.BORROWER for b in incident.behaviours
     }
     harassment = borrower_behaviours & HARASSMENT_OF_BORROWER
-    borrower_night = _borrower_contacted_at_night(case, evaluation)
-    prior_rows = _prior_rows(case)
+    borrower_night = bool(evaluation.features.get("night_contact_to_borrower"))
     return {
-        "proc": proc,
         "full": full_stop,
         "defendants": _defendants(case),
-        "prior_rows": prior_rows,
-        "prior_text": "".join(
-            f"{p.filed_on}向{p.channel}反映{'（编号：' + p.reference + '）' if p.reference else ''}，{p.reply}。"
-            for p in prior_rows
-        ),
         "ongoing": evaluation.classification.ongoing,
         "borrower_harassed": bool(harassment) or borrower_night,
         "borrower_harassment": [vocab("Behaviour", b) for b in Behaviour if b in harassment],
@@ -181,7 +161,6 @@ def _common(case: Case, evaluation: Evaluation) -> dict[str, Any]:
         "published": any(i.medium in PUBLIC_MEDIA and set(i.behaviours) & PUBLISHED for i in case.incidents),
         "credit_card": bool(case.lender.name and "信用卡" in case.lender.name),
         "employer_told": _employer_told(case),
-        "group_audience": sum(i.target.audience_size or 0 for i in case.incidents if i.target.kind is TargetKind.GROUP),
         "group_reached": any(i.target.kind is TargetKind.GROUP for i in case.incidents),
         "witness_evidence": any(e.kind.value == "witness_statement" for e in case.evidence),
         "reporter_is_guarantor": any(i.target.guarantor for i in case.incidents)
@@ -205,42 +184,20 @@ def _employer_told(case: Case) -> bool:
     return False
 
 
-def _borrower_contacted_at_night(case: Case, evaluation: Evaluation) -> bool:
-    """``night_contact`` for the incidents that reached the borrower only (the night window is a rules parameter;
-    the feature itself does not say whom the night calls reached)."""
-    if not evaluation.features.get("night_contact"):
-        return False
-    own = tuple(i for i in case.incidents if i.target.kind is TargetKind.BORROWER)
-    if not own:
-        return False
-    parameters = bundled_ruleset().parameters
-
-    def param(name: str) -> Any:
-        parameter = parameters.get(name)
-        return parameter.value_on(evaluation.as_of) if parameter else None
-
-    features = compute_features(case.model_copy(update={"incidents": own}), today=evaluation.today, param=param)
-    return bool(features.get("night_contact"))
-
-
-def _recent(scope: dict[str, Any], evaluation: Evaluation) -> bool:
+def _recent(context: DraftingContext, scope: dict[str, Any]) -> bool:
     """``ongoing`` for one contact: their own latest incident within the rules' ``policy.ongoing_within_days``."""
-    parameter = bundled_ruleset().parameters.get("policy.ongoing_within_days")
-    within = parameter.value_on(evaluation.as_of) if parameter else None
+    within = context.param(ONGOING_WITHIN)
     if scope["days_since"] is None or within is None:
         return False
-    return evaluation.classification.ongoing and scope["days_since"] <= int(within)
+    return context.evaluation.classification.ongoing and scope["days_since"] <= int(within)
 
 
-def _scope(case: Case, contact_id: str | None, today: date) -> dict[str, Any]:
+def _scope(view: CaseView, contact_id: str | None) -> dict[str, Any]:
     """The span, count, media and evidence of all incidents, or of those that reached one contact."""
+    case = view.case
     incidents = sorted(
         (i for i in case.incidents if contact_id is None or i.target.contact == contact_id), key=lambda i: i.time
     )
-    counts: dict[str, int] = {}
-    for incident in incidents:  # insertion order: media in the order they first occurred
-        label = vocab("Medium", incident.medium)
-        counts[label] = counts.get(label, 0) + incident.count
     third_party_media: dict[str, None] = {}
     for incident in incidents:
         if incident.target.kind is not TargetKind.BORROWER:
@@ -250,13 +207,14 @@ def _scope(case: Case, contact_id: str | None, today: date) -> dict[str, Any]:
     last = max(i.until or i.time for i in incidents).astimezone(CASE_TIMEZONE).date() if incidents else None
     cited = {e for i in incidents for e in i.evidence}
     seen = {b for i in incidents for b in i.behaviours}
+    today: date = view.evaluation.today
     return {
         "first": zh_date(incidents[0].time) if incidents else "",
         "last": zh_date(last),
         "days_since": max((today - last).days, 0) if last else None,
         "total": sum(i.count for i in incidents),
-        "counts": "、".join(f"{label}{count}次" for label, count in counts.items()),
-        "media": list(counts),
+        "counts": view.media_counts(incidents),
+        "media": list(dict.fromkeys(vocab("Medium", i.medium) for i in incidents)),
         "third_party_media": list(third_party_media),
         "sources": list(dict.fromkeys(source for source in sources if source)),
         "behaviours": [vocab("Behaviour", b) for b in Behaviour if b in seen],
@@ -336,23 +294,4 @@ def _defendants(case: Case) -> list[Defendant]:
     return parties
 
 
-def _prior_rows(case: Case) -> list[PriorRow]:
-    names = bundled_ruleset().channels
-    rows = []
-    for prior in case.prior_complaints:
-        known = names.get(prior.channel)
-        if prior.reply_received:
-            reply = "已答复" + (f"（{zh_date(prior.reply_on)}）" if prior.reply_on else "")
-            if prior.reply_summary:
-                reply += f"：{prior.reply_summary.rstrip('。')}"
-        else:
-            reply = "尚未收到答复"
-        rows.append(
-            PriorRow(
-                channel=known.name.zh if known else prior.channel,
-                filed_on=zh_date(prior.filed_on),
-                reference=prior.reference_number or "",
-                reply=reply,
-            )
-        )
-    return rows
+plugin = TemplateChannel(__name__, build=build)

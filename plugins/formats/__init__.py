@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jubao import DocumentFormat, hookimpl
-from jubao.documents_api import JSON_PAYLOAD, MARKDOWN, PLAIN_TEXT
-from jubao.docx_writer import DOCX
+from jubao import DOCX, JSON_PAYLOAD, MARKDOWN, PLAIN_TEXT, DocumentFormat, hookimpl
 
 
 @hookimpl

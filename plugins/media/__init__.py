@@ -5,53 +5,38 @@ names or numbers, the reporter's name, phone, ID number or address, the borrower
 the collectors' numbers or accounts, incident notes or evidence descriptions (free text that may name people).
 Everything it says about the incidents is computed here from closed vocabularies: date, medium, whom (by
 relation), how many times, and the behaviours. Allegations are worded as the reporter's account (据本人经历).
+That is why this channel keeps code: the public wording of each incident and prior complaint, and the counts of
+what was left out, are computed here rather than read from ``ctx`` by the template.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from jubao import Channel, Document, hookimpl
-from jubao.case import Case
-from jubao.drafting import CaseView, Drafter, channel_from_package, vocab, zh_date
-from jubao.evaluation import Evaluation
-from jubao.ruleset import bundled_ruleset
-from jubao.vocabulary import Behaviour, Medium, TargetKind
-
-CHANNEL = channel_from_package(__name__)
-
-REMOTE_MEDIA = {Medium.CALL, Medium.SMS, Medium.WECHAT, Medium.QQ, Medium.APP_PUSH, Medium.GROUP_CHAT,
-                Medium.SOCIAL_POST}  # fmt: skip
-"""Media covered by 民法典 Art. 1033(1) (电话、短信、即时通讯工具 …)."""
-
-
-@hookimpl
-def register_channels(register: Callable[[Channel], None]) -> None:
-    register(CHANNEL)
+from jubao import (
+    Behaviour,
+    CaseView,
+    DraftingContext,
+    Medium,
+    TargetKind,
+    TemplateChannel,
+    reached_remotely,
+    vocab,
+    zh_date,
+)
 
 
-@hookimpl
-def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
-    if channel.id != CHANNEL.id:
-        return None
-    drafter = Drafter(__name__, channel, case, evaluation)
-    view = drafter.view()
-    return [
-        drafter.render(
-            "public_post",
-            events=public_events(view),
-            prior=public_prior(case),
-            evidence_kinds=list(dict.fromkeys(vocab("EvidenceKind", item.kind) for item in case.evidence)),
-            disclosed=any(Behaviour.DEBT_DISCLOSURE in i.behaviours for i in _third_party(case)),
-            remote=any(i.medium in REMOTE_MEDIA for i in case.incidents),
-            left_out=left_out(case),
-        )
-    ]
-
-
-def _third_party(case: Case) -> list[Any]:
-    return [i for i in case.incidents if i.target.kind is not TargetKind.BORROWER]
+def template_values(context: DraftingContext) -> dict[str, Any]:
+    """What a public post may say, already stripped of everything that identifies a person."""
+    view = CaseView(context)
+    return {
+        "events": public_events(view),
+        "prior": public_prior(view),
+        "evidence_kinds": list(dict.fromkeys(row.kind for row in view.evidence)),
+        "disclosed": any(Behaviour.DEBT_DISCLOSURE in row.incident.behaviours for row in view.third_party_incidents),
+        "remote": reached_remotely(view.incidents),
+        "left_out": left_out(view),
+    }
 
 
 def public_events(view: CaseView) -> list[dict[str, Any]]:
@@ -80,15 +65,16 @@ def public_events(view: CaseView) -> list[dict[str, Any]]:
     return events
 
 
-def public_prior(case: Case) -> list[dict[str, str]]:
-    """Complaints already filed, without reference numbers or the reply's wording (both can identify people)."""
-    names = bundled_ruleset().channels
+def public_prior(view: CaseView) -> list[dict[str, str]]:
+    """Complaints already filed, without reference numbers or the reply's wording (both can identify people).
+    A channel jubao does not know is written as 有关渠道, never as its id."""
+    names = view.context.channel_names
     result = []
-    for prior in case.prior_complaints:
-        known = names.get(prior.channel)
-        where = (
-            "该机构的客服投诉渠道" if prior.channel == "lender_complaint" else known.name.zh if known else "有关渠道"
-        )
+    for prior in view.case.prior_complaints:
+        if prior.channel == "lender_complaint":
+            where = "该机构的客服投诉渠道"
+        else:
+            where = view.channel_name(prior.channel) if prior.channel in names else "有关渠道"
         result.append(
             {
                 "channel": where,
@@ -99,8 +85,9 @@ def public_prior(case: Case) -> list[dict[str, str]]:
     return result
 
 
-def left_out(case: Case) -> dict[str, int]:
+def left_out(view: CaseView) -> dict[str, int]:
     """How many items of each kind the case holds that the post deliberately leaves out (for the checklist)."""
+    case = view.case
     reporter = case.reporter
     return {
         "contacts_named": sum(1 for c in case.contacts.reached if c.name or c.phone),
@@ -114,3 +101,6 @@ def left_out(case: Case) -> dict[str, int]:
         "contract": 1 if case.lender.contract_number else 0,
         "borrower_named": 1 if case.borrower and case.borrower.name else 0,
     }
+
+
+plugin = TemplateChannel(__name__, values=template_values)

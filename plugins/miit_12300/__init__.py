@@ -11,27 +11,31 @@ this plugin writes two documents, in order:
   the Art. 10 conditions stated (the prior complaint to the carrier stays a visible blank: the case format has
   no place for it; the 12321 reports come from ``prior_complaints``).
 
-The per-number facts and the redaction of contacts' names come from the 12321 plugin's ``facts`` module (the
-same counts as the 12321 reports). The carrier is never guessed: its name and address are blanks.
+The per-number facts and the redaction of contacts' names come from ``jubao.Redaction`` (the same counts as
+the 12321 reports; a carrier is not the police, so contacts are counted, never named). The carrier is never
+guessed: its name and address are blanks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jubao import Channel, Document, hookimpl
-from jubao.case import Case
-from jubao.documents_api import blank
-from jubao.drafting import Drafter, channel_from_package, zh_date
-from jubao.evaluation import Evaluation
-from jubao.types import CASE_TIMEZONE
-from jubao.vocabulary import TargetKind
-from jubao_plugins.miit_12321.facts import CaseFacts, Row
-
-CHANNEL = channel_from_package(__name__)
+from jubao import (
+    CASE_TIMEZONE,
+    Document,
+    Drafter,
+    DraftingContext,
+    Incident,
+    Perspective,
+    RedactedRow,
+    Redaction,
+    TargetKind,
+    TemplateChannel,
+    blank,
+    zh_date,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class AfterReport:
     """What the numbers did after the first 12321 report: the fact that makes the carrier's inaction matter."""
 
     reported_on: str
-    rows: list[Row]
+    rows: list[RedactedRow]
     acts: int
 
 
@@ -59,40 +63,31 @@ class Span:
         return f"于{self.first}" if self.first == self.last else f"自{self.first}至{self.last}"
 
 
-@hookimpl
-def register_channels(register: Callable[[Channel], None]) -> None:
-    register(CHANNEL)
-
-
-@hookimpl
-def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
-    if channel.id != CHANNEL.id:
-        return None
-    drafter = Drafter(__name__, channel, case, evaluation)
-    facts = CaseFacts(case)
-    if not facts.numbers:
+def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
+    redaction = Redaction(context.case)
+    if not redaction.numbers:
         return []  # 12300 is about a carrier's handling of harassing numbers: none in this case
-    who = facts.reporter()
+    who = redaction.reporter()
+    used = [incident for incident in redaction.incidents(who) if incident.from_number]
     extra: dict[str, Any] = {
         "who": who,
-        "span": span(case, facts),
-        "numbers": [facts.report(who, number) for number in facts.numbers],
-        "after_report": after_report(case, facts),
-        "evidence": facts.evidence_lines(),
+        "span": span(redaction, who, used),
+        "numbers": [redaction.number_report(who, number) for number in redaction.numbers],
+        "after_report": after_report(context, redaction, who, used),
+        "evidence": redaction.evidence_lines(),
     }
     return [drafter.render("carrier_complaint", **extra), drafter.render("appeal", **extra)]
 
 
-def span(case: Case, facts: CaseFacts) -> Span:
-    who = facts.reporter()
-    used = [i for i in case.incidents if i.from_number and facts.in_scope(who, i)]
+def span(redaction: Redaction, who: Perspective, used: list[Incident]) -> Span:
+    """When the collector numbers were used (``used``: the incidents from a number ``who`` may describe)."""
     if not used:  # the case records no call or SMS from these numbers to the filer
         return Span(first="", last="", people=0)
     people: set[str] = set()
     audience = 0
     for incident in used:
         target = incident.target
-        if target.kind is TargetKind.CONTACT and not facts.reaches(who, incident):
+        if target.kind is TargetKind.CONTACT and not redaction.reaches(who, incident):
             people.add(target.contact or f"relation:{target.relation}")
         elif target.kind is TargetKind.GROUP:
             audience = max(audience, target.audience_size or 1)
@@ -103,25 +98,20 @@ def span(case: Case, facts: CaseFacts) -> Span:
     )
 
 
-def after_report(case: Case, facts: CaseFacts) -> AfterReport | None:
+def after_report(
+    context: DraftingContext, redaction: Redaction, who: Perspective, used: list[Incident]
+) -> AfterReport | None:
     """Incidents from a collector number still going on after the first 12321 report (None: no report filed)."""
-    filed = [p.filed_on for p in case.prior_complaints if p.channel == "miit_12321"]
+    filed = [p.filed_on for p in context.case.prior_complaints if p.channel == "miit_12321"]
     if not filed:
         return None
     first: date = min(filed)
-    who = facts.reporter()
-    later = sorted(
-        (
-            incident
-            for incident in case.incidents
-            if incident.from_number
-            and facts.in_scope(who, incident)
-            and (incident.until or incident.time).astimezone(CASE_TIMEZONE).date() > first
-        ),
-        key=lambda incident: incident.time,
-    )
+    later = [i for i in used if (i.until or i.time).astimezone(CASE_TIMEZONE).date() > first]
     return AfterReport(
         reported_on=zh_date(first),
-        rows=[facts.row(who, incident, with_content=False) for incident in later],
+        rows=[redaction.row(who, incident, with_content=False) for incident in later],
         acts=sum(incident.count for incident in later),
     )
+
+
+plugin = TemplateChannel(__name__, build=build)

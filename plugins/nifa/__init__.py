@@ -4,22 +4,13 @@ NIFA is a self-regulatory body: it takes real-name reports about internet-financ
 clues to the authorities; nothing it does has a binding deadline (reference §1.5, §2 D42). The plugin writes one
 document, ``report``: the form's fields as JSON and the same report to read. The platform's real field list is not
 verified, so the payload says so in ``_说明``. Contacts appear by relation and count only (this is not a police
-filing); the anonymised incidents and the redaction come from the 12321 plugin's ``facts`` module.
+filing); the incidents, behaviours and evidence as the filer may state them come from ``jubao.Redaction``, and
+the payload is read back from the rendered form table (``jubao.form_payload``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from jubao import Channel, Document, hookimpl
-from jubao.case import Case
-from jubao.drafting import Drafter, channel_from_package, vocab
-from jubao.evaluation import Evaluation
-from jubao.vocabulary import Behaviour
-from jubao_plugins.miit_12321 import form_payload
-from jubao_plugins.miit_12321.facts import CONTACT_VIEW, CaseFacts
-
-CHANNEL = channel_from_package(__name__)
+from jubao import Behaviour, Document, Drafter, DraftingContext, Redaction, TemplateChannel, form_payload
 
 VIOLENT = frozenset(
     {
@@ -41,32 +32,26 @@ VIOLENT = frozenset(
 jubao's choice of wording for the 举报类型 field, whose real options on the platform are not verified."""
 
 
-@hookimpl
-def register_channels(register: Callable[[Channel], None]) -> None:
-    register(CHANNEL)
-
-
-@hookimpl
-def build_documents(channel: Channel, case: Case, evaluation: Evaluation) -> list[Document] | None:
-    if channel.id != CHANNEL.id:
-        return None
-    drafter = Drafter(__name__, channel, case, evaluation)
-    facts = CaseFacts(case)
-    who = facts.reporter()
-    incidents = sorted((i for i in case.incidents if facts.in_scope(who, i)), key=lambda incident: incident.time)
-    behaviours = [b for i in incidents for b in i.behaviours]
+def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
+    redaction = Redaction(context.case)
+    who = redaction.reporter()
+    incidents = redaction.incidents(who)
     document = drafter.render(
         "report",
         formats=["json", "md"],
         who=who,
-        report_type="暴力催收" if VIOLENT.intersection(behaviours) else "违规催收",
-        rows=[facts.row(who, incident) for incident in incidents],
+        report_type=report_type([b for i in incidents for b in i.behaviours]),
+        rows=[redaction.row(who, incident) for incident in incidents],
         acts=sum(incident.count for incident in incidents),
-        behaviours=list(dict.fromkeys(_behaviour(who.is_contact, b) for b in behaviours)),
-        evidence=facts.evidence_lines(),
+        behaviours=redaction.behaviours(who, incidents),
+        evidence=redaction.evidence_lines(),
     )
     return [document.model_copy(update={"payload": form_payload(document)})]
 
 
-def _behaviour(contact: bool, behaviour: Behaviour) -> str:
-    return CONTACT_VIEW[behaviour] if contact and behaviour in CONTACT_VIEW else vocab("Behaviour", behaviour)
+def report_type(behaviours: list[Behaviour]) -> str:
+    """The 举报类型 field: 暴力催收 when any behaviour is one of ``VIOLENT``, else 违规催收."""
+    return "暴力催收" if VIOLENT.intersection(behaviours) else "违规催收"
+
+
+plugin = TemplateChannel(__name__, build=build)
