@@ -1,15 +1,46 @@
-"""Shared fixtures: repository paths and a CLI runner that keeps stdout and stderr apart."""
+"""Shared fixtures: repository paths, a CLI runner that keeps stdout and stderr apart, and the installed plugins with
+one engine (loaded through the same entry points a third-party plugin uses)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from jubao import Case, CaseView, Engine, PluginSet, drafting_context, load_plugins
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+VIEW_DAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def plugins() -> PluginSet:
+    loaded = load_plugins()
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def engine(plugins: PluginSet) -> Iterator[Engine]:
+    with Engine(plugins=plugins) as running:
+        yield running
+
+
+@pytest.fixture
+def view_of(plugins: PluginSet, engine: Engine) -> Callable[..., CaseView]:
+    """``view_of(case, channel="police")``: the ``CaseView`` that channel's templates get for ``case``."""
+
+    def _view(case: Case, channel: str = "police") -> CaseView:
+        return CaseView(drafting_context(plugins, channel, case, engine.evaluate(case, today=VIEW_DAY)))
+
+    return _view
 
 
 def example_cases() -> list[Path]:

@@ -5,7 +5,6 @@ rules/statutes/offences), never from a plugin."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -13,36 +12,13 @@ from typing import Any
 
 import pytest
 
-from jubao import Case, CaseView, Engine, Offence, PluginSet, drafting_context, load_case, load_plugins
+from jubao import Case, Offence, PluginSet, load_case
 from jubao.offences import OFFENCES_DIR, OffenceError, bundled_offences, load_offences
 from jubao.ruleset import bundled_ruleset
 from jubao.statutes import STATUTES_DIR, STATUTES_PACKAGE, bundled_statutes
 from tests.conftest import EXAMPLES
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture
-def view_of(plugins: PluginSet, engine: Engine) -> Any:
-    """``view_of(case)``: the ``CaseView`` the police channel's templates would get for ``case``."""
-
-    def _view(case: Case) -> CaseView:
-        return CaseView(drafting_context(plugins, "police", case, engine.evaluate(case, today=TODAY)))
-
-    return _view
 
 
 def case(**sections: Any) -> Case:

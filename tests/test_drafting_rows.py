@@ -4,15 +4,11 @@ company names the people the collectors reached by relation only, never by name 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import pytest
-
 from jubao import (
     Case,
-    CaseView,
     Engine,
     LenderKind,
     PluginSet,
@@ -22,7 +18,6 @@ from jubao import (
     in_force_checker,
     incident_period,
     load_case,
-    load_plugins,
     online_summary,
     reached_remotely,
     reached_third_parties,
@@ -34,30 +29,6 @@ TODAY = date(2026, 11, 23)
 NAMES = ["司马联系甲", "诸葛联系乙", "上官联系丙"]
 PHONES = ["+8613900000991", "+8613900000992", "+8613900000993"]
 PHONES_WRITTEN = ["139 0000 0991", "139 0000 0992", "139 0000 0993", "13900000991", "13900000992", "13900000993"]
-
-
-@pytest.fixture(scope="module")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
-
-
-@pytest.fixture
-def view_of(plugins: PluginSet, engine: Engine) -> Any:
-    """``view_of(case)``: the ``CaseView`` a channel's templates would get for ``case``."""
-
-    def _view(case: Case, channel: str = "cac_12377") -> CaseView:
-        evaluation = engine.evaluate(case, today=TODAY)
-        return CaseView(drafting_context(plugins, channel, case, evaluation))
-
-    return _view
 
 
 def example(name: str, **changes: Any) -> Case:

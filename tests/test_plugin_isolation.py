@@ -6,9 +6,7 @@ would install it: through the ``jubao`` entry-point group, next to the built-in 
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Callable
-from datetime import date
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
@@ -24,42 +22,24 @@ from jubao import (
     Engine,
     FactType,
     Feature,
-    FilingKind,
-    FilingMethod,
-    Provenance,
-    Scope,
     Text,
-    Verification,
-    hookimpl,
     load_case,
     load_plugins,
 )
 from jubao.cli.main import cli
 from tests.conftest import EXAMPLES
+from tests.test_plugins import channel, plugin_module
 
 CASE = EXAMPLES / "credit-card-employer.yaml"
 SECRET = "李小红 13912345678"
 
 
-def a_channel(channel_id: str, **overrides: Any) -> Channel:
-    data: dict[str, Any] = {
-        "id": channel_id,
-        "name": Text(zh="测试渠道", en="test channel"),
-        "authority": Text(zh="测试", en="test"),
-        "scope": Scope(accepts=[Text(zh="测试", en="test")]),
-        "filing": [FilingMethod(kind=FilingKind.PHONE, address="12345", status=Verification.VERIFIED)],
-        "provenance": Provenance(sources=["test"], last_verified=date(2026, 11, 1), status=Verification.VERIFIED),
-        "formats": ["md"],
-        **overrides,
-    }
-    return Channel(**data)
+def a_channel(channel_id: str) -> Channel:
+    """A valid channel drafting Markdown (the same test channel as tests/test_plugins.py)."""
+    return channel(channel_id, formats=["md"])
 
 
-def plugin(name: str, **hooks: Callable[..., Any]) -> types.ModuleType:
-    module = types.ModuleType(name)
-    for hook_name, function in hooks.items():
-        setattr(module, hook_name, hookimpl(function))
-    return module
+plugin = plugin_module
 
 
 def rules_dir(tmp_path: Path, when: str, channel_id: str) -> Path:

@@ -232,3 +232,18 @@ def test_cli_reports_a_broken_plugin_in_one_line_or_fails_in_strict_mode(
     assert strict.exit_code == 1
     assert "broken" in strict.stderr
     assert "Traceback" not in strict.output
+
+
+def test_a_channels_name_has_one_source_its_own_declaration(runner: CliRunner) -> None:
+    """`evaluate`, `channels list` and documents show the name the channel's channel.yaml declares."""
+    loaded = load_plugins()
+    catalogue = (Path(__file__).resolve().parent.parent / "rules" / "catalogue.yaml").read_text(encoding="utf-8")
+    channels_section = catalogue.split("\nchannels:\n")[1].split("\ncharacterisations:")[0]
+    with Engine(plugins=loaded) as engine:
+        routes = [r for path in sorted(EXAMPLES.glob("*.yaml")) for r in engine.evaluate(load_case(path)).routes]
+    assert {route.channel for route in routes} >= {"police", "nfra_12378", "court_civil", "lender_complaint"}
+    for route in routes:
+        assert route.name == loaded.channels[route.channel].name, route.channel
+        assert route.name.zh not in channels_section  # rules/catalogue.yaml lists ids, not names
+    listed = json.loads(runner.invoke(cli, ["channels", "list", "--json"]).stdout)["channels"]
+    assert {row["id"]: row["name"]["zh"] for row in listed}["police"] == loaded.channels["police"].name.zh

@@ -1,30 +1,18 @@
-"""Fixtures shared by the built-in channels' tests: the installed plugins (loaded through the same entry points a
-third-party plugin uses), one engine, and ``draft`` — the documents of the test module's ``CHANNEL`` for a case."""
+"""``draft`` for the built-in channels' tests: the documents of the test module's ``CHANNEL`` for a case, drafted by
+the installed plugins and the one engine of tests/conftest.py (loaded through the entry points a third-party plugin
+uses)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from jubao import Document
 from jubao.case import Case
 from jubao.engine import Engine
-from jubao.plugins import PluginSet, build_documents, load_plugins
+from jubao.plugins import PluginSet, build_documents
 from tests.channels.common import TODAY
-
-
-@pytest.fixture(scope="session")
-def plugins() -> PluginSet:
-    loaded = load_plugins()
-    assert not loaded.errors, loaded.errors
-    return loaded
-
-
-@pytest.fixture(scope="session")
-def engine(plugins: PluginSet) -> Iterator[Engine]:
-    with Engine(plugins=plugins) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
