@@ -200,7 +200,9 @@ def load_plugins(
             continue
         result.deprecations += _deprecated_use(manager, name, plugin)
         dist = point.dist if point is not None else None
-        hooks = tuple(sorted(impl.name for impl in manager.get_hookcallers(plugin) or []))
+        hooks = tuple(
+            sorted(caller.name for caller in manager.get_hookcallers(plugin) or [] if contribution.uses(caller.name))
+        )
         result.plugins.append(PluginInfo(name, dist.version if dist else None, dist.name if dist else None, hooks))
     return result
 
@@ -283,6 +285,17 @@ class _Contribution:
     formats: list[DocumentFormat] = field(default_factory=list)
     features: list[Feature] = field(default_factory=list)
     rule_sources: list[RuleSource] = field(default_factory=list)
+
+    def uses(self, hook: str) -> bool:
+        """Whether the plugin's implementation of ``hook`` contributes anything (a ``TemplateChannel`` implements
+        every hook, but a channel without rules or features uses only some; ``jubao plugins`` lists those)."""
+        contributed = {
+            "register_channels": self.channels,
+            "register_document_formats": self.formats,
+            "register_facts": self.features,
+            "rule_sources": self.rule_sources,
+        }
+        return hook not in contributed or bool(contributed[hook])
 
 
 def _call(manager: pluggy.PluginManager, plugin: Any, hook: str, **kwargs: Any) -> Any:
