@@ -37,7 +37,9 @@ from jubao.types import (
 )
 from jubao.vocabulary import (
     Behaviour,
+    Carrier,
     ConsentAnswer,
+    CreditorRole,
     EvidenceKind,
     LenderKind,
     Medium,
@@ -148,8 +150,26 @@ class FundingInstitution(_Model):
     """统一社会信用代码 (checked with its check digit)."""
 
 
+class OriginalCreditor(_Model):
+    """The creditor before the collecting party: the lender a guarantor paid, or the seller of an assigned debt."""
+
+    name: ShortText
+    """Full name as in the contract, the guarantee notice or the assignment notice."""
+    kind: LenderKind = LenderKind.UNKNOWN
+    """Its category (banks and consumer-finance companies answer to NFRA even after the debt moved on)."""
+    credit_code: CreditCode | None = None
+    """统一社会信用代码 (checked with its check digit)."""
+
+
+_ROLE_OF_KIND = {
+    LenderKind.FINANCING_GUARANTEE: CreditorRole.GUARANTOR,
+    LenderKind.DEBT_BUYER: CreditorRole.DEBT_BUYER,
+    LenderKind.LOAN_PLATFORM: CreditorRole.PLATFORM,
+}
+
+
 class Lender(_Model):
-    """Who lent the money, or runs the App the loan came through."""
+    """The party that claims the debt and is collecting it: the lender, or whoever holds the claim now (``role``)."""
 
     name: ShortText | None = None
     """Company (or person) name as in the contract."""
@@ -169,11 +189,34 @@ class Lender(_Model):
     """Total cost of the loan in yuan (interest + fees), if known."""
     funding_institution: FundingInstitution | None = None
     """For a platform (助贷/导流): the institution that funds the loan."""
+    role: CreditorRole | None = None
+    """What it is to the debt: ``lender``, ``guarantor`` (paid the lender, collects by recourse), ``debt_buyer`` or
+    ``platform``. Default: from ``kind`` (a financing-guarantee company is a guarantor, and so on), else lender."""
+    original_creditor: OriginalCreditor | None = None
+    """For a guarantor or a debt buyer: the lender it paid, or that sold the debt, where known."""
+    acquired_on: PastDate | None = None
+    """For a guarantor: the date it paid the lender (代偿); for a debt buyer: the date of the assignment."""
+    address: ShortText | None = None
+    """Its registered address (住所), as in the contract or the business registration: where filings are served."""
+
+    @property
+    def creditor_role(self) -> CreditorRole:
+        """The role, given or implied by the kind."""
+        if self.role is not None:
+            return self.role
+        return _ROLE_OF_KIND.get(self.kind, CreditorRole.LENDER)
 
     @model_validator(mode="after")
     def _identifiable(self) -> Self:
+        problems: list[tuple[Loc, str, str]] = []
         if self.name is None and self.app_name is None:
-            _reject([(("name",), "required", "lender_name_or_app")])
+            problems.append((("name",), "required", "lender_name_or_app"))
+        successor = self.creditor_role in (CreditorRole.GUARANTOR, CreditorRole.DEBT_BUYER)
+        if not successor:
+            for name in ("original_creditor", "acquired_on"):
+                if getattr(self, name) is not None:
+                    problems.append(((name,), "not_applicable", "only_for_guarantor_or_debt_buyer"))
+        _reject(problems)
         return self
 
 
@@ -209,6 +252,9 @@ class Debt(_Model):
     """Whether the borrower disputes the debt or its amount."""
     contact_list_consent: ConsentAnswer = ConsentAnswer.UNKNOWN
     """Whether the borrower agreed to contact-list access: ``yes``, ``no`` or ``unknown``."""
+    credit_card: bool | None = None
+    """Whether the debt is a credit card's (then filings say 发卡机构/持卡人, not 出借人/借款人). Default: yes when
+    a bank collects its own debt and its name, App name, licence type or the collectors' principal says 信用卡."""
 
     @model_validator(mode="after")
     def _deduction_within_principal(self) -> Self:
@@ -346,6 +392,17 @@ class Evidence(_Model):
     """The file's SHA-256 as recorded when it was collected; ``jubao evidence verify`` checks the file still matches."""
 
 
+def _check_reply(filed_on: Any, reply_received: bool, reply_on: Any) -> None:
+    """A reply date means a reply was received, and it cannot come before the filing."""
+    problems: list[tuple[Loc, str, str]] = []
+    if reply_on is not None:
+        if not reply_received:
+            problems.append((("reply_received",), "inconsistent", "reply_received_must_be_true"))
+        if reply_on < filed_on:
+            problems.append((("reply_on",), "date_order", "reply_before_filing"))
+    _reject(problems)
+
+
 class PriorComplaint(_Model):
     """A complaint or report already filed somewhere."""
 
@@ -364,13 +421,33 @@ class PriorComplaint(_Model):
 
     @model_validator(mode="after")
     def _reply_after_filing(self) -> Self:
-        problems: list[tuple[Loc, str, str]] = []
-        if self.reply_on is not None:
-            if not self.reply_received:
-                problems.append((("reply_received",), "inconsistent", "reply_received_must_be_true"))
-            if self.reply_on < self.filed_on:
-                problems.append((("reply_on",), "date_order", "reply_before_filing"))
-        _reject(problems)
+        _check_reply(self.filed_on, self.reply_received, self.reply_on)
+        return self
+
+
+class CarrierComplaint(_Model):
+    """A complaint already made to a telecom carrier (about a harassing number), before any appeal to 12300."""
+
+    carrier: Carrier
+    """``china_mobile``, ``china_unicom``, ``china_telecom``, ``china_broadnet`` or ``other``."""
+    filed_on: PastDate
+    """Date it was made."""
+    about_numbers: tuple[Phone, ...] = ()
+    """The numbers complained about."""
+    reference_number: ShortText | None = None
+    """The carrier's 工单号, if any."""
+    reply_received: bool = False
+    """Whether the carrier replied."""
+    reply_on: PastDate | None = None
+    """Date of the reply."""
+    reply_summary: LongText | None = None
+    """What the reply said."""
+    resolved: bool = False
+    """Whether the carrier resolved it to your satisfaction (then there is nothing to appeal)."""
+
+    @model_validator(mode="after")
+    def _reply_after_filing(self) -> Self:
+        _check_reply(self.filed_on, self.reply_received, self.reply_on)
         return self
 
 
@@ -399,8 +476,24 @@ class Case(_Model):
     """Evidence held."""
     prior_complaints: tuple[PriorComplaint, ...] = ()
     """Complaints already filed."""
+    carrier_complaints: tuple[CarrierComplaint, ...] = ()
+    """Complaints already made to a telecom carrier."""
     wants: tuple[Want, ...] = ()
     """What the reporter wants."""
+
+    @property
+    def is_credit_card(self) -> bool:
+        """Whether the debt is a credit card's: ``debt.credit_card`` if given, else the one reliable signal in
+        the case — a bank collecting its own debt (role lender) whose name, App name, licence type or the
+        collectors' stated principal contains 信用卡 (e.g. 示例银行股份有限公司信用卡中心)."""
+        if self.debt.credit_card is not None:
+            return self.debt.credit_card
+        lender = self.lender
+        if lender.kind is not LenderKind.BANK or lender.creditor_role is not CreditorRole.LENDER:
+            return False
+        names = [lender.name, lender.app_name, lender.licence.licence_type if lender.licence else None]
+        names += [collector.acting_for for collector in self.collectors]
+        return any(name and "信用卡" in name for name in names)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Self:

@@ -19,7 +19,7 @@ class ReporterRole(StrEnum):
 
 
 class LenderKind(StrEnum):
-    """Lender categories; each maps to a supervising regulator (reference §4)."""
+    """Lender categories; each maps to a supervising regulator."""
 
     BANK = "bank"
     CONSUMER_FINANCE = "consumer_finance"
@@ -32,6 +32,30 @@ class LenderKind(StrEnum):
     PRIVATE_INDIVIDUAL = "private_individual"
     UNLICENSED = "unlicensed"
     UNKNOWN = "unknown"
+
+
+class CreditorRole(StrEnum):
+    """What the collecting party is to the debt: it decides who the respondent is and how filings name the parties.
+
+    A financing guarantor that paid the lender (代偿) collects by right of recourse (追偿): it never lent the money,
+    so "出借人/借款人" wording is wrong for it. A debt buyer holds an assigned claim (债权受让). A platform (助贷/导流)
+    arranged the loan that a funder made.
+    """
+
+    LENDER = "lender"
+    GUARANTOR = "guarantor"
+    DEBT_BUYER = "debt_buyer"
+    PLATFORM = "platform"
+
+
+class Carrier(StrEnum):
+    """A telecom carrier a complaint was made to (before 12300)."""
+
+    CHINA_MOBILE = "china_mobile"
+    CHINA_UNICOM = "china_unicom"
+    CHINA_TELECOM = "china_telecom"
+    CHINA_BROADNET = "china_broadnet"
+    OTHER = "other"
 
 
 class ConsentAnswer(StrEnum):
@@ -130,6 +154,8 @@ class Want(StrEnum):
 ALL_VOCABULARIES: tuple[type[StrEnum], ...] = (
     ReporterRole,
     LenderKind,
+    CreditorRole,
+    Carrier,
     ConsentAnswer,
     Medium,
     TargetKind,

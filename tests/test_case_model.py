@@ -287,3 +287,60 @@ def test_gbk_file_is_refused_with_its_line(write: Any) -> None:
 def test_utf8_bom_is_accepted(write: Any) -> None:
     path = write("bom.yaml", b"\xef\xbb\xbf" + MINIMAL_CASE.encode("utf-8"))
     assert load_case(path).reporter.name == "测试人"
+
+
+def test_a_credit_card_debt_is_recognised_or_stated_and_a_guarantor_never_is() -> None:
+    card = minimal(lender={"name": "示例银行股份有限公司信用卡中心", "kind": "bank"})
+    assert parse_case(card).is_credit_card
+    loan = minimal(lender={"name": "示例银行股份有限公司", "kind": "bank"})
+    assert not parse_case(loan).is_credit_card
+    assert parse_case({**loan, "debt": {"credit_card": True}}).is_credit_card  # the case can say so outright
+    assert not parse_case({**card, "debt": {"credit_card": False}}).is_credit_card
+    # a bank that bought the card debt or guaranteed it is not the card's issuer collecting its own debt
+    bought = minimal(lender={"name": "示例银行股份有限公司信用卡中心", "kind": "bank", "role": "debt_buyer"})
+    assert not parse_case(bought).is_credit_card
+
+
+def test_the_creditor_role_follows_the_kind_unless_stated_and_successor_fields_need_a_successor() -> None:
+    assert (
+        parse_case(minimal(lender={"name": "示例融资担保有限公司", "kind": "financing_guarantee"})).lender.creditor_role
+        == "guarantor"
+    )
+    assert (
+        parse_case(minimal(lender={"name": "示例资产管理有限公司", "kind": "debt_buyer"})).lender.creditor_role
+        == "debt_buyer"
+    )
+    assert parse_case(minimal(lender={"name": "示例银行", "kind": "bank"})).lender.creditor_role == "lender"
+    with pytest.raises(CaseFileError) as error:
+        parse_case(minimal(lender={"name": "示例银行", "kind": "bank", "original_creditor": {"name": "示例"}}))
+    assert ("lender", "original_creditor") in [tuple(p.loc) for p in error.value.problems]
+
+
+def test_a_carrier_complaint_is_recorded_with_its_reply() -> None:
+    case = parse_case(
+        minimal(
+            carrier_complaints=[
+                {
+                    "carrier": "china_mobile",
+                    "filed_on": "2026-11-01",
+                    "reply_on": "2026-11-05",
+                    "reply_received": True,
+                    "about_numbers": ["170 0000 0001"],
+                },
+            ]
+        )
+    )
+    assert case.carrier_complaints[0].carrier == "china_mobile"
+    with pytest.raises(CaseFileError):
+        parse_case(
+            minimal(
+                carrier_complaints=[
+                    {
+                        "carrier": "china_mobile",
+                        "filed_on": "2026-11-05",
+                        "reply_on": "2026-11-01",
+                        "reply_received": True,
+                    }
+                ]
+            )
+        )
