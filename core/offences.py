@@ -20,7 +20,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from jubao.rules import Verification
+from jubao.rules import SourceText, Verification
 from jubao.sourcemap import SourceError, parse_yaml
 from jubao.statutes import PROVISION_ID_PATTERN, STATUTES_DIR, STATUTES_PACKAGE
 
@@ -45,9 +45,10 @@ class Offence(BaseModel):
     private_prosecution: bool = False
     """告诉的才处理 (刑法 Art. 246): the victim normally sues in court; the police act only in serious cases."""
     status: Verification
-    """How sure we are of the charge and its article (V, S, M, U as in shared/domain/reference.md)."""
-    source: str = Field(min_length=1)
-    """Where to check it."""
+    """How sure we are of the charge and its article (V verified, S secondary, M memory, U uncertain)."""
+    source: SourceText = Field(min_length=1)
+    """Where a user can check it: ids from ``rules/sources.yaml`` (comma-separated), or free text naming a public
+    source."""
     note: str | None = None
 
     @model_validator(mode="after")

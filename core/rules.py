@@ -7,11 +7,12 @@ as pydantic models; ``jubao.ruleset`` loads, cross-checks and orders them.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from jubao.conditions import Condition, Scalar
 
@@ -24,7 +25,7 @@ class _Model(BaseModel):
 
 
 class Verification(StrEnum):
-    """How sure we are of a fact, using the tags of shared/domain/reference.md."""
+    """How sure we are of a fact: V verified in a public text, S secondary sources, M from memory, U uncertain."""
 
     VERIFIED = "V"
     SECONDARY = "S"
@@ -32,6 +33,31 @@ class Verification(StrEnum):
     UNCERTAIN = "U"
     POLICY = "policy"
     """Not law: a choice jubao makes (e.g. a bucket boundary) and says so."""
+
+
+_DEVELOPER_NOTE = re.compile(r"shared/|reference\s*§|reference\.md|参考资料", re.IGNORECASE)
+_LOCAL_PATH = re.compile(
+    r"(?:^|[\s(（;；,，])(?:/(?=\S)|\./|\.\./|~/|[A-Za-z]:\\)"  # an absolute or relative path
+    r"|\.(?:md|ya?ml|py|j2|txt|json|toml|rst|tmpl)(?:\b|$)",  # a file of the source tree
+    re.IGNORECASE,
+)
+
+
+def check_source_text(value: str) -> str:
+    """A ``source`` names something a user can look up: a source id (``jubao.sources``), a public instrument or an
+    address on the web — never a file on the maintainers' disk or a section of their notes."""
+    if _DEVELOPER_NOTE.search(value):
+        raise ValueError(
+            "a source must name a public instrument or page (or a source id from jubao's rules/sources.yaml), "
+            "not the project's development notes"
+        )
+    if _LOCAL_PATH.search(value):
+        raise ValueError("a source must name a public instrument or page, not a local file path")
+    return value
+
+
+SourceText = Annotated[str, AfterValidator(check_source_text)]
+"""A ``source`` value: comma-separated ids from ``rules/sources.yaml``, or free text naming a public source."""
 
 
 class Text(_Model):
@@ -55,8 +81,10 @@ class Citation(_Model):
     """Article, e.g. 第二十三条; omitted where the number is not verified."""
     status: Verification
     """How it was verified (V: text read; S: secondary; M: memory; U: uncertain; policy: jubao's choice)."""
-    source: str | None = None
-    """Where to check it: a file in shared/laws, a section of the reference, a URL."""
+    source: SourceText | None = Field(default=None, min_length=1)
+    """Where a user can check it: ids from ``rules/sources.yaml`` (comma-separated, e.g. ``pipl`` or
+    ``nfra_consumer_complaint_measures, caixin_2020_01_17``), or free text naming a public instrument or page
+    (see ``jubao.sources``). Never a local path or a note for developers."""
     note: str | None = None
 
 

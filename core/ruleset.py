@@ -33,7 +33,7 @@ from jubao.conditions import (
     located_leaves,
     required_leaves,
 )
-from jubao.features import FEATURE_NAMES
+from jubao.features import FEATURE_NAMES, PARAMETERS_READ
 from jubao.problems import Problem, Severity, format_loc, problems_from_validation_error
 from jubao.rules import (
     CatalogueFile,
@@ -52,6 +52,8 @@ from jubao_rules import rules_root
 CATALOGUE = "catalogue.yaml"
 PARAMETER_DIR = "parameters"
 SKIPPED_DIRS = ("tests", "statutes", "calendar", "__pycache__")
+SKIPPED_FILES = ("sources.yaml",)
+"""At the top of a rule directory: not rules. ``sources.yaml`` is the source list citations name (``jubao.sources``)."""
 
 
 class RuleSetError(Exception):
@@ -244,7 +246,7 @@ def _yaml_files(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Trav
         if item.is_dir():
             if item.name not in SKIPPED_DIRS:
                 yield from _yaml_files(item, relative + "/")
-        elif item.name.endswith((".yaml", ".yml")):
+        elif item.name.endswith((".yaml", ".yml")) and relative not in SKIPPED_FILES:
             yield relative, item
 
 
@@ -484,7 +486,7 @@ class _Checker:
 
     def unused_parameters(self, rules: list[Rule]) -> list[RuleProblem]:
         used = {leaf.value.param for rule in rules for leaf in leaves(rule.when) if isinstance(leaf.value, ParamRef)}
-        used |= {"collection.night_window_start", "collection.night_window_end"}  # read by jubao.features
+        used |= set(PARAMETERS_READ)  # read by jubao.features
         return [_problem("parameters", "unused_parameter", f"parameter {name} is used by no rule", warning=True)
                 for name in sorted(set(self.parameters) - used)]  # fmt: skip
 

@@ -6,7 +6,8 @@ and version, an exact quote where we have the text, and how sure we are — the 
 articles on 2026-01-01, and a document about October 2026 conduct must cite the new number.
 
 Files live in ``rules/statutes/*.yaml`` (package ``jubao_rules``). Quotes marked ``V`` were copied from the
-statute texts (copied into tests/data/laws from shared/laws); a test checks each one is there verbatim.
+statute texts (the LawRefBook/Laws files named in ``rules/sources.yaml``, copied into tests/data/laws); a test
+checks each one is there verbatim.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from jubao.rules import Citation, Verification
+from jubao.rules import Citation, SourceText, Verification
 from jubao.sourcemap import SourceError, parse_yaml
 
 STATUTES_PACKAGE = "jubao_rules"
@@ -48,9 +49,10 @@ class ProvisionVersion(_Model):
     quote: str | None = None
     """Exact wording (an excerpt is fine); None where we do not hold the text."""
     status: Verification
-    """V: wording read in shared/laws; S: secondary sources; M: memory; U: uncertain (documents flag it)."""
-    source: str = Field(min_length=1)
-    """Where to check: a file under shared/laws, a section of the reference, a URL."""
+    """V: wording read in the statute text; S: secondary sources; M: memory; U: uncertain (documents flag it)."""
+    source: SourceText = Field(min_length=1)
+    """Where a user can check it: ids from ``rules/sources.yaml`` (comma-separated), or free text naming a public
+    source. For a V quote, one of the ids is a statute text jubao holds (``Source.lawrefbook``)."""
     note: str | None = None
 
     @model_validator(mode="after")

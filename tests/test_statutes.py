@@ -1,7 +1,8 @@
 """The statute library: it loads, its ids are unique, V quotes are verbatim in the law texts, versions follow dates.
 
-The law texts that the library cites (``source: shared/laws/…``) are copied, unchanged, into tests/data/laws/ with
-the same relative paths, so these tests run in every clone and never skip; see tests/data/laws/README.md.
+The law texts that the library quotes (a ``source`` id whose entry in rules/sources.yaml names a ``lawrefbook`` file)
+are copied, unchanged, into tests/data/laws/ with the same relative paths, so these tests run in every clone and
+never skip; see tests/data/laws/README.md.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ import pytest
 import yaml
 
 from jubao.rules import Verification
+from jubao.sources import bundled_sources, source_ids
 from jubao.statutes import STATUTES_DIR, STATUTES_PACKAGE, StatuteError, bundled_statutes, load_statutes
 
 LAWS = Path(__file__).resolve().parent / "data" / "laws"
-"""Where ``shared/laws/X`` of a ``source`` is in this repository."""
-SOURCE_PREFIX = "shared/laws/"
+"""Where the ``lawrefbook`` file X of a source (rules/sources.yaml) is in this repository."""
 
 HARASSMENT = "public_order.harassment"
 NO_CONTACT = "public_order.no_contact_order"
-OLD_PUBLIC_ORDER_LAW = "shared/laws/行政法/治安管理处罚法(2012-10-26).md"
+OLD_PUBLIC_ORDER_LAW = "public_order_law_2012"
 
 ELISION = "……"
 """Marks a gap inside a quote: each part must appear in the law text, in order."""
@@ -69,8 +70,18 @@ def article_text(law: str, article: str) -> str | None:
     return "\n".join(lines) or None
 
 
+def _law_text(source: str) -> str | None:
+    """The statute text a ``source`` value names (its first id with a ``lawrefbook`` file), as a relative path."""
+    sources = bundled_sources()
+    for source_id in source_ids(source) or []:
+        entry = sources.get(source_id)
+        if entry is not None and entry.lawrefbook:
+            return entry.lawrefbook
+    return None
+
+
 def _law_path(source: str) -> Path:
-    return LAWS / source.removeprefix(SOURCE_PREFIX)
+    return LAWS / (_law_text(source) or "")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +104,7 @@ def test_the_bundled_library_loads_with_unique_ids_and_sources() -> None:
         for version in statutes.provision(provision_id).versions:
             where = f"{provision_id} ({version.instrument})"
             if version.status is Verification.VERIFIED:
-                assert version.source.startswith(SOURCE_PREFIX), where
+                assert _law_text(version.source), f"{where}: a V quote cites a statute text jubao holds"
                 assert version.article, where
                 assert version.quote, where
             if version.article is None:

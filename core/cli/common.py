@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from jubao.case import Case
+from jubao.case_checks import channel_problems, locate
 from jubao.cli.state import CliState
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
@@ -22,17 +24,44 @@ def problem_line(source: str, problem: Problem, lang: str) -> str:
     return "  " + problem.describe(source, lang)  # type: ignore[arg-type]
 
 
-def read_case(source: str, current: CliState) -> Case:
-    """Load ``source`` (a path or ``-``) or print every problem and exit 2."""
+def read_case(source: str, current: CliState, *, check_channels: bool = True) -> Case:
+    """Load ``source`` (a path or ``-``) or print every problem and exit 2. With ``check_channels`` (commands that
+    evaluate a case), a prior complaint naming a channel no installed plugin knows is such a problem too."""
+    text: str | None = None
     try:
         if source == "-":
-            return parse_case_text(sys.stdin.read(), source=current.t("cli.stdin_name"))  # JSON or YAML: auto
-        return load_case(Path(source))
+            text = sys.stdin.read()
+            case = parse_case_text(text, source=current.t("cli.stdin_name"))  # JSON or YAML: auto
+        else:
+            case = load_case(Path(source))
     except CaseFileError as exc:
-        click.echo("✗ " + current.t("cli.file_bad", path=exc.source, count=len(exc.problems)), err=True)
-        for problem in exc.problems:
-            click.echo(problem_line(exc.source, problem, current.lang), err=True)
-        raise click.exceptions.Exit(EXIT_INVALID) from None
+        _stop(exc.source, exc.problems, current)
+    if check_channels:
+        problems = plugin_problems(case, source, current, text)
+        if problems:
+            _stop(current.t("cli.stdin_name") if source == "-" else source, problems, current)
+    return case
+
+
+def plugin_problems(case: Case, source: str, current: CliState, text: str | None = None) -> list[Problem]:
+    """What the installed plugins find wrong with a valid case (``jubao.case_checks``), located in its file
+    (``text``: the case text when it came from stdin; a file is read again)."""
+    problems = channel_problems(case, current.plugins().ruleset.channels)
+    if not problems:
+        return []
+    if text is None and source != "-":
+        try:
+            text = Path(source).read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):  # read a moment ago; if it changed since, show the field path only
+            return problems
+    return locate(problems, text) if text is not None else problems
+
+
+def _stop(source: str, problems: list[Problem], current: CliState) -> NoReturn:
+    click.echo("✗ " + current.t("cli.file_bad", path=source, count=len(problems)), err=True)
+    for problem in problems:
+        click.echo(problem_line(source, problem, current.lang), err=True)
+    raise click.exceptions.Exit(EXIT_INVALID) from None
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]

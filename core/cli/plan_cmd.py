@@ -68,7 +68,10 @@ def _flags(item: PlanDate, current: CliState) -> str:
         flags += current.t("plan.if_filed", date=_day(item.event_date, lang))
     if item.provisional:
         flags += current.t("plan.provisional_flag")
-    if item.passed:
+    if item.answered:
+        flags += (current.t("plan.answered", date=_day(item.answered_on, lang)) if item.answered_on
+                  else current.t("plan.answered_undated"))  # fmt: skip
+    elif item.passed:
         flags += current.t("plan.passed")
     return flags
 
@@ -133,10 +136,19 @@ def render_plan(result: Plan, current: CliState, *, explain: bool = False) -> li
                 date_text = current.t("plan.within_hours", hours=item.length)
             lines.append("  · " + current.t("plan.date_line", label=item.label.get(lang), date=date_text,
                                             flags=_flags(item, current)))  # fmt: skip
-            if step.status == "filed" and item.event.value == "filed" and item.unit.value != "hours":
+            filed = step.status == "filed" and item.event.value == "filed"
+            carrier = item.event.value == "carrier" and not item.assumed  # a complaint to the carrier is recorded
+            if (filed or carrier) and item.unit.value != "hours":
                 lines.append("    " + current.t("plan.trigger", date=date_text, action=item.on_expiry.get(lang)))
             if explain:
                 lines += _explain(item, current)
+        for deadline in step.not_binding:  # e.g. no statutory reply deadline for this kind of institution
+            otherwise = deadline.applies_to.otherwise.get(lang) if deadline.applies_to else ""
+            lines.append("  · " + current.t("plan.not_binding", label=deadline.label.get(lang), otherwise=otherwise))
+            if explain and deadline.applies_to:
+                basis = "；".join(f"{c.instrument}{c.article or ''}［{current.t('status.' + c.status.value)}］"
+                                 for c in deadline.applies_to.basis)  # fmt: skip
+                lines.append("      " + current.t("plan.basis", basis=basis))
         if step.undated and not explain:
             lines.append("  · " + current.t("plan.more_rules", count=len(step.undated)))
         for deadline in step.undated if explain else ():

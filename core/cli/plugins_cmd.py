@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from jubao.cli.render import source_json, source_lines
 from jubao.cli.state import CliState, state
 
 
@@ -95,6 +96,8 @@ def show_channel(channel_id: str, as_json: bool) -> None:
             data["routable"] = declared.routable
             data["why_not"] = declared.why_not.model_dump() if declared.why_not else None
         data["channel"] = adapter.model_dump(mode="json") if adapter is not None else None
+        if adapter is not None:
+            data["sources"] = _channel_sources(adapter)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lang = current.lang
@@ -107,6 +110,17 @@ def show_channel(channel_id: str, as_json: bool) -> None:
             click.echo(current.t("channels.no_adapter_long"))
         return
     _print_channel(adapter, loaded.channel_owner[channel_id], current)
+
+
+def _channel_sources(channel: Any) -> dict[str, Any]:
+    """Every source id the channel's provenance and deadline bases name, as its public entry (for ``--json``)."""
+    named: dict[str, Any] = {}
+    texts = [*channel.provenance.sources, *(c.source for d in channel.deadlines for c in d.basis if c.source)]
+    for text in texts:
+        for item in source_json(text):
+            if isinstance(item, dict):
+                named[item["id"]] = item
+    return named
 
 
 def _print_channel(channel: Any, owner: str, current: CliState) -> None:
@@ -149,8 +163,9 @@ def _print_channel(channel: Any, owner: str, current: CliState) -> None:
         click.echo(f"{t('channels.formats')}{', '.join(channel.formats)}")
     prov = channel.provenance
     click.echo(t("channels.provenance", date=prov.last_verified.isoformat(), status=t("status." + prov.status.value)))
-    for source in prov.sources:
-        click.echo(f"  · {source}")
+    for entry in prov.sources:
+        for line in source_lines(entry, current):
+            click.echo(line)
 
 
 @click.group()

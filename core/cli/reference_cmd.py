@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from jubao.cli.common import DateParam
+from jubao.cli.render import source_json
 from jubao.cli.state import state
 
 
@@ -75,6 +76,7 @@ def statutes_list(day: date | None, as_json: bool) -> None:
                 "timing": provision.timing,
                 "reference": version.reference() if version else None,
                 "status": version.status.value if version else None,
+                "sources": source_json(version.source) if version else [],
             }
         )
     if as_json:

@@ -13,6 +13,7 @@ from jubao.cli.state import CliState
 from jubao.conditions import LeafOutcome
 from jubao.evaluation import Evaluation, Reason, Trace
 from jubao.rules import Citation, Text
+from jubao.sources import Source, resolve
 
 
 def text(value: Text | None, current: CliState) -> str:
@@ -33,6 +34,41 @@ def citations(items: Iterable[Citation], current: CliState) -> str:
         if current.lang == "zh"
         else "; ".join(citation(item, current) for item in items)
     )
+
+
+def source(item: Source | str, current: CliState) -> str:
+    """A source as users see it: title (issuer, number, date, in force) [status] address — or free text as written."""
+    if isinstance(item, str):
+        return item
+    t = current.t
+    details = [part for part in (item.issuer, item.number) if part]
+    if item.date is not None:
+        details.append(item.date.isoformat())
+    if item.in_force is not None and item.in_force != item.date:
+        details.append(t("sources.in_force", date=item.in_force.isoformat()))
+    described = item.title
+    if details:
+        described += t("sources.open") + t("sources.separator").join(details) + t("sources.close")
+    described += f"［{t('status.' + item.status.value)}］"
+    return f"{described} {item.url}" if item.url else described
+
+
+def source_lines(text: str | None, current: CliState, indent: str = "  · ") -> list[str]:
+    """One line per source a ``source`` value or provenance entry names, with its note on the next line."""
+    lines = []
+    for item in resolve(text):
+        lines.append(indent + source(item, current))
+        if not isinstance(item, str) and item.note:
+            lines.append(" " * len(indent) + "  " + current.t("channels.note") + item.note)
+    return lines
+
+
+def source_json(text: str | None) -> list[dict[str, Any] | str]:
+    """The sources a ``source`` value names, for ``--json`` output (known ids as their public entry)."""
+    return [
+        item if isinstance(item, str) else item.model_dump(mode="json", exclude={"lawrefbook"}, exclude_none=True)
+        for item in resolve(text)
+    ]
 
 
 def _value(value: Any, current: CliState) -> str:

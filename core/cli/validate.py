@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from jubao.case import Case
-from jubao.cli.common import EXIT_INVALID, problem_line
+from jubao.cli.common import EXIT_INVALID, plugin_problems, problem_line
 from jubao.cli.state import CliState, state
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
@@ -31,7 +31,8 @@ class Outcome:
 def validate(cases: tuple[str, ...], as_json: bool) -> None:
     """校验案件文件（YAML 或 JSON；- 表示标准输入）/ validate case files (YAML or JSON; - for stdin).
 
-    Exit status: 0 if every file is valid, 2 if any is not.
+    Besides the format, checks what depends on the installed plugins: every prior complaint's channel id must be
+    known. Exit status: 0 if every file is valid, 2 if any is not.
     """
     current = state()
     if not cases:
@@ -46,13 +47,20 @@ def validate(cases: tuple[str, ...], as_json: bool) -> None:
 
 
 def _check(source: str, current: CliState) -> Outcome:
+    text: str | None = None
     try:
         if source == "-":
             name = current.t("cli.stdin_name")
-            return Outcome(name, parse_case_text(sys.stdin.read(), source=name), ())  # JSON or YAML: auto
-        return Outcome(source, load_case(Path(source)), ())
+            text = sys.stdin.read()
+            case = parse_case_text(text, source=name)  # JSON or YAML: auto
+        else:
+            name = source
+            case = load_case(Path(source))
     except CaseFileError as exc:
         return Outcome(exc.source, None, tuple(exc.problems))
+    # What the case model cannot know alone: the channel ids the installed plugins declare.
+    problems = plugin_problems(case, source, current, text)
+    return Outcome(name, None, tuple(problems)) if problems else Outcome(name, case, ())
 
 
 def _print_human(outcomes: list[Outcome], current: CliState) -> None:
