@@ -58,7 +58,7 @@ def handwritten(engine: Engine) -> Callable[[Case], dict[str, Any]]:
     def run(case: Case) -> dict[str, Any]:
         as_of = conduct_end(case)
         params = engine._params_on(as_of)
-        features = compute_features(case, today=TODAY, param=params.get)
+        features = compute_features(case, today=TODAY, param=params.get, param_on=engine._param_on)
         return decide(features, params, as_of)
 
     return run

@@ -74,8 +74,9 @@ def decide(f: dict[str, Any], p: dict[str, Any], as_of: date) -> dict[str, Any]:
         law.add("civil.reputation")
     harassment = (bool(behaviours & {"insult", "threat_violence", "threat_exposure", "sexual_harassment"})
                   and f["incidents_total"] >= 2) or "excessive_frequency" in behaviours or too_many_calls  # fmt: skip
+    repeated = f["repeated_behaviours"]
     if (as_of <= OLD_LAW_END and harassment) or (
-        as_of >= NEW_LAW_START and (harassment or behaviours & {"stalking", "home_or_work_visit"})
+        as_of >= NEW_LAW_START and (harassment or repeated & {"stalking", "home_or_work_visit"})
     ):
         law.add("public_order.harassment")
     if third & {"personal_data_exposure", "doctored_images", "group_blast"}:
@@ -101,8 +102,10 @@ def decide(f: dict[str, Any], p: dict[str, Any], as_of: date) -> dict[str, Any]:
     if "extortion" in behaviours:
         law.add("criminal.extortion")
         criminal = True
+    private_prosecution = False
     if third & {"insult", "defamation", "doctored_images"} and f["mediums"] & {"group_chat", "social_post"}:
         law.add("criminal.insult_defamation")
+        private_prosecution = True
     if "fake_legal_document" in behaviours:
         law.add("criminal.forged_documents")
         criminal = True
@@ -138,11 +141,21 @@ def decide(f: dict[str, Any], p: dict[str, Any], as_of: date) -> dict[str, Any]:
     if licence == "unlicensed":
         route("local_finance_bureau", 4)
         route("police", 1)
-    if severity >= 3:
+    limitation = p.get("public_order.limitation_months")
+    time_barred = limitation is not None and f["months_unreported_to_police"] >= limitation
+    police_fit = (
+        severity >= 3
+        or "group_blast" in third
+        or (reached >= many and third & {"debt_disclosure", "demand_payment_from_third_party"})
+    )
+    if police_fit and not time_barred:
         route("police", 2)
+    if severity >= 3:
         route("legal_aid_12348", 5)
     if criminal:
         route("police", 1)
+    if time_barred and private_prosecution:
+        route("police", 5)
     if f["mediums"] & {"call", "sms"}:
         route("miit_12321", 2)
     if (f["lender_has_app"] and f["third_parties_reached"]) or (
@@ -162,7 +175,10 @@ def decide(f: dict[str, Any], p: dict[str, Any], as_of: date) -> dict[str, Any]:
         route("nifa", 5)
     if "threat_credit_report" in behaviours or "credit_report_correction" in f["wants"]:
         route("pboc_12363", 5)
-    if f["continued_after_12321_report"]:
+    carrier = f["carrier_complaint_status"]
+    if carrier in {"awaiting_reply", "replied", "unanswered"} or (
+        f["continued_after_12321_report"] and carrier == "none"
+    ):
         route("miit_12300", 6)
     if f["collector_agency_named"] and f["third_parties_reached"]:
         route("samr_12315", 6)

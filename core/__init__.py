@@ -21,6 +21,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 if TYPE_CHECKING:
     from jubao.case import (
+        CarrierComplaint,
         Case,
         Collector,
         Contact,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         Incident,
         Lender,
         Licence,
+        OriginalCreditor,
         Person,
         PriorComplaint,
         Region,
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
         PLAIN_TEXT,
         Document,
         DocumentFormat,
+        GuideNote,
         Note,
         NumberedList,
         Paragraph,
@@ -122,6 +125,7 @@ if TYPE_CHECKING:
         evaluation_json_schema,
         trace_json_schema,
     )
+    from jubao.features import CarrierAppeal, Episode, carrier_appeal, conduct_episodes
     from jubao.hookspecs import PLUGIN_API, hookimpl
     from jubao.loading import CaseFileError, NotACaseError, load_case, parse_case, parse_case_text
     from jubao.offences import Offence
@@ -138,12 +142,15 @@ if TYPE_CHECKING:
         form_payload,
     )
     from jubao.rules import Citation, FactType, Text, Verification
+    from jubao.sources import Source, bundled_sources
     from jubao.statutes import Statutes, bundled_statutes
     from jubao.template_channel import TemplateChannel
     from jubao.types import CASE_TIMEZONE
     from jubao.vocabulary import (
         Behaviour,
+        Carrier,
         ConsentAnswer,
+        CreditorRole,
         EvidenceKind,
         LenderKind,
         Medium,
@@ -154,7 +161,16 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, str] = {
+    "GuideNote": "jubao.documents_api",
+    "CarrierComplaint": "jubao.case",
+    "OriginalCreditor": "jubao.case",
+    "Carrier": "jubao.vocabulary",
+    "CreditorRole": "jubao.vocabulary",
     "Engine": "jubao.engine",
+    "CarrierAppeal": "jubao.features",
+    "carrier_appeal": "jubao.features",
+    "Episode": "jubao.features",
+    "conduct_episodes": "jubao.features",
     "EngineError": "jubao.engine",
     "ConflictError": "jubao.engine",
     "EngineClosedError": "jubao.engine",
@@ -284,6 +300,8 @@ _EXPORTS: dict[str, str] = {
     "load_plugins": "jubao.plugins",
     "Statutes": "jubao.statutes",
     "bundled_statutes": "jubao.statutes",
+    "Source": "jubao.sources",
+    "bundled_sources": "jubao.sources",
     "Offence": "jubao.offences",
     "CASE_TIMEZONE": "jubao.types",
 }
@@ -298,6 +316,9 @@ __all__ = [
     "PLUGIN_API",
     "TRACE_FORMAT",
     "Behaviour",
+    "Carrier",
+    "CarrierAppeal",
+    "CarrierComplaint",
     "Case",
     "CaseFileError",
     "CaseView",
@@ -312,6 +333,7 @@ __all__ = [
     "Contact",
     "ContactRow",
     "Contacts",
+    "CreditorRole",
     "Deadline",
     "Debt",
     "Document",
@@ -324,6 +346,7 @@ __all__ = [
     "Engine",
     "EngineClosedError",
     "EngineError",
+    "Episode",
     "Evaluation",
     "Evidence",
     "EvidenceKind",
@@ -336,6 +359,7 @@ __all__ = [
     "FilingMethod",
     "FiredRule",
     "FundingInstitution",
+    "GuideNote",
     "Incident",
     "IncidentRow",
     "LawRef",
@@ -350,6 +374,7 @@ __all__ = [
     "NumberedList",
     "Offence",
     "OnlineSummary",
+    "OriginalCreditor",
     "Paragraph",
     "Person",
     "Perspective",
@@ -379,6 +404,7 @@ __all__ = [
     "SeverityResult",
     "SeverityVote",
     "Signature",
+    "Source",
     "Statutes",
     "Table",
     "Target",
@@ -394,9 +420,12 @@ __all__ = [
     "anonymised_incidents",
     "blank",
     "build_document_set",
+    "bundled_sources",
     "bundled_statutes",
+    "carrier_appeal",
     "case_json_schema",
     "channel_from_package",
+    "conduct_episodes",
     "document_set_json",
     "drafting_context",
     "evaluation_json_schema",

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from jubao.rules import Citation, Text, Verification
+from jubao.rules import Citation, SourceText, Text, Verification
+from jubao.vocabulary import CreditorRole, LenderKind, ReporterRole
 
 CHANNEL_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
@@ -83,6 +84,10 @@ class Clock(StrEnum):
     """This channel's written reply or decision reaches the user (a prior complaint's ``reply_on``)."""
     LAST_ACT = "last_act"
     """The conduct ended (the latest incident): limitation periods."""
+    CARRIER = "carrier"
+    """The user complained to the telecom carrier (a case's ``carrier_complaints[].filed_on``): the carrier's own
+    period, before which this channel takes no appeal (12300). The plan dates it, and dates this channel's
+    ``filed`` clocks no earlier than the day the appeal becomes possible."""
 
 
 class Extension(_Model):
@@ -90,6 +95,41 @@ class Extension(_Model):
     unit: TimeUnit
     condition: Text
     """When the extension applies (e.g. 情况复杂)."""
+
+
+class Applicability(_Model):
+    """Whom a deadline binds, when its basis covers only some institutions or only their own customers.
+
+    The 15/30/60-day clock of 《银行业保险业消费投诉处理管理办法》, for instance, binds banking and insurance
+    institutions answering their consumers — not a microlender or a financing guarantor, and not a borrower's contact
+    who is no customer of the institution. Where the deadline does not bind, ``otherwise`` says what holds instead
+    (the rule that applies to that institution, or that no statutory reply deadline was found)."""
+
+    lender_kinds: list[LenderKind] = []
+    """The kinds of institution bound: the lender's kind or, for a platform loan (助贷), its funder's kind — the
+    funder answers for complaints about the loans it funds. Empty: any institution."""
+    reporter_roles: list[ReporterRole] = []
+    """Whose filings it answers: e.g. only the institution's consumer (``borrower``). Empty: anyone's."""
+    otherwise: Text
+    """What holds where the deadline does not bind (e.g. 法定答复期限：未找到 …)."""
+    basis: list[Citation] = Field(min_length=1)
+    """Why the deadline binds only these (the scope provision of its instrument, or the source that says so)."""
+
+    def covers(self, case: Any) -> bool:
+        """Whether the deadline binds in ``case`` (a ``jubao.Case``)."""
+        if self.reporter_roles and case.reporter.role not in self.reporter_roles:
+            return False
+        return not self.lender_kinds or institution_kind(case) in self.lender_kinds
+
+
+def institution_kind(case: Any) -> LenderKind:
+    """The kind of the institution that answers for the loan in ``case``: the funder of a platform loan where the
+    case names one, otherwise the lender (or whoever holds the claim now) itself."""
+    lender = case.lender
+    funder = lender.funding_institution
+    platform = lender.kind is LenderKind.LOAN_PLATFORM or lender.creditor_role is CreditorRole.PLATFORM
+    kind: LenderKind = funder.kind if platform and funder is not None else lender.kind
+    return kind
 
 
 class Deadline(_Model):
@@ -113,6 +153,12 @@ class Deadline(_Model):
     """What the user can do when it passes."""
     basis: list[Citation] = Field(min_length=1)
     """Every deadline cites its basis."""
+    applies_to: Applicability | None = None
+    """Whom it binds, when not everyone (see ``Applicability``); None: every case the channel takes."""
+
+    def binds(self, case: Any) -> bool:
+        """Whether this deadline binds in ``case``: plans date it and documents state it only then."""
+        return self.applies_to is None or self.applies_to.covers(case)
 
     @model_validator(mode="after")
     def _length_has_unit(self) -> Self:
@@ -124,7 +170,9 @@ class Deadline(_Model):
 class Provenance(_Model):
     """Where the channel's facts come from, and when they were last checked."""
 
-    sources: list[str] = Field(min_length=1)
+    sources: list[SourceText] = Field(min_length=1)
+    """Each entry one id from jubao's ``rules/sources.yaml`` (shown as the public title, date and status) or free
+    text naming a public instrument or page — never a local path or a developer's note."""
     last_verified: date
     status: Verification
 
@@ -143,6 +191,8 @@ class TemplateDocument(_Model):
     """The document id (file name stem); default: the template name."""
     formats: list[str] = []
     """Format ids for this document; default: the channel's ``formats``."""
+    purpose: Literal["filing", "aid"] = "filing"
+    """``filing``: submitted as written (notes move to the guide); ``aid``: for the user (a phone script)."""
 
 
 class Channel(_Model):
@@ -160,6 +210,14 @@ class Channel(_Model):
     """Document format ids the channel produces (see ``register_document_formats``)."""
     documents: list[TemplateDocument] = []
     """For a channel without code: the documents to render, in order (see ``jubao.TemplateChannel``)."""
+    bring: list[Text] = []
+    """What to have with you or attach when submitting (ID card, evidence originals …), for the channel's guide."""
+    proof: list[Text] = []
+    """What proof of submission to ask for and keep (受案回执, 工单号, 邮寄凭证 …), for the channel's guide."""
+    names_contacts: bool = False
+    """Whether the channel's filings may name the contacts the collectors reached (names, numbers, in evidence and
+    notes too): only the police and the courts (docs/documents.md, 隐私). Otherwise ``ctx`` gives every free text
+    with each contact's name and number replaced (联系人1, 联系人1的号码)."""
     provenance: Provenance
 
     def missing(self, case: Any, evaluation: Any = None) -> list[MissingField]:

@@ -23,10 +23,11 @@ import orjson
 from jubao.case import Case
 from jubao.channel import MissingField
 from jubao.context import drafting_context
-from jubao.documents_api import Document
+from jubao.documents_api import Document, GuideNote
 from jubao.drafting import CaseView, render_core_template
 from jubao.evaluation import Evaluation, RouteResult
 from jubao.evidence import FileStatus, Fingerprint, fingerprint, manifest_bytes
+from jubao.filing import separate_guidance
 from jubao.plugins import PluginRunError, PluginSet, build_documents, describe_exception
 from jubao.rules import Text
 
@@ -88,6 +89,8 @@ class DocumentSet:
     channels: list[ChannelDocuments]
     evidence: list[Fingerprint]
     files: list[PlannedFile]
+    evidence_notes: list[GuideNote] = field(default_factory=list)
+    """What to check about the evidence list, moved out of it (it is an attachment to the filings)."""
 
     def blanks(self) -> int:
         return sum(len(d.blanks) for c in self.channels for d in c.documents)
@@ -122,9 +125,12 @@ def build_document_set(
         results.append(result)
         files += channel_files
     prints = fingerprint(case, base_dir)
-    files += _evidence_list(case, evaluation, prints, plugins, formats)
+    evidence_files, evidence_notes = _evidence_list(case, evaluation, prints, plugins, formats)
+    files += evidence_files
     files.append(PlannedFile(EVIDENCE_MANIFEST, "json", manifest_bytes(prints, created)))
-    document_set = DocumentSet(created=created, channels=results, evidence=prints, files=files)
+    document_set = DocumentSet(
+        created=created, channels=results, evidence=prints, files=files, evidence_notes=evidence_notes
+    )
     files.append(PlannedFile(INDEX_MD, "md", _index_markdown(document_set, case, evaluation, plugins)))
     files.append(PlannedFile(INDEX_JSON, "json", document_set_json(document_set, evaluation)))
     return document_set
@@ -191,21 +197,25 @@ def _draft_channel(
 
 def _evidence_list(
     case: Case, evaluation: Evaluation, prints: list[Fingerprint], plugins: PluginSet, formats: list[str] | None
-) -> list[PlannedFile]:
-    document = render_core_template(
-        "evidence_list",
-        drafting_context(plugins, None, case, evaluation),
-        document_id=EVIDENCE_LIST_ID,
-        fingerprints={p.id: p for p in prints},
+) -> tuple[list[PlannedFile], list[GuideNote]]:
+    """The 证据清单 (an attachment to every filing, so kept to what is submitted) and the notes moved out of it."""
+    document = separate_guidance(
+        render_core_template(
+            "evidence_list",
+            drafting_context(plugins, None, case, evaluation),
+            document_id=EVIDENCE_LIST_ID,
+            fingerprints={p.id: p for p in prints},
+        )
     )
     chosen = [f for f in DEFAULT_EVIDENCE_FORMATS if formats is None or f in formats]
     if formats and not chosen:
         chosen = [f for f in formats if plugins.formats[f].can_write(document)]
-    return [
+    files = [
         PlannedFile(f"{EVIDENCE_LIST_STEM}{plugins.formats[f].suffix}", f, plugins.formats[f].write(document))
         for f in chosen
         if f in plugins.formats
     ]
+    return files, document.guidance
 
 
 def _index_markdown(document_set: DocumentSet, case: Case, evaluation: Evaluation, plugins: PluginSet) -> bytes:

@@ -8,12 +8,13 @@ provincial office's own layout) without touching any channel, and lets every for
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from jubao.rules import Text
 
@@ -43,9 +44,42 @@ class NumberedList(_Block):
 
 
 class Table(_Block):
+    """Rows of cells under a header row that names every column (repeated at the top of each page in DOCX).
+
+    A header of only empty cells is no header (``[]``): writers then print no header row. A header must name
+    every column it has, and no row may have more cells than the header; shorter rows are padded with empty cells.
+    """
+
     kind: Literal["table"] = "table"
     header: list[str] = []
     rows: list[list[str]] = []
+
+    @field_validator("header")
+    @classmethod
+    def _no_empty_header(cls, header: list[str]) -> list[str]:
+        if not any(cell.strip() for cell in header):
+            return []
+        empty = [number for number, cell in enumerate(header, start=1) if not cell.strip()]
+        if empty:
+            raise ValueError(f"header cell {empty[0]} is empty: name every column of a table")
+        return header
+
+    @model_validator(mode="after")
+    def _rows_fit_the_header(self) -> Table:
+        if not self.header and not self.rows:
+            raise ValueError("a table needs a header or at least one row")
+        wider = [n for n, row in enumerate(self.rows, start=1) if self.header and len(row) > len(self.header)]
+        if wider:
+            raise ValueError(
+                f"row {wider[0]} has {len(self.rows[wider[0] - 1])} cells but the header names only "
+                f"{len(self.header)} columns"
+            )
+        return self
+
+    @property
+    def width(self) -> int:
+        """The number of columns: the header's, or the widest row's when there is no header."""
+        return max([len(self.header)] + [len(row) for row in self.rows])
 
 
 class Note(_Block):
@@ -56,11 +90,15 @@ class Note(_Block):
 
 
 class Signature(_Block):
-    """The closing of a Chinese filing: 此致 + addressee on the left, signer and date on the right."""
+    """The closing of a Chinese filing: 此致 + addressee on the left, signer and date on the right, then the
+    attachments (附：…), which Chinese filings list after the signature and date, never before them."""
 
     kind: Literal["signature"] = "signature"
     closing: list[str] = []
     lines: list[str] = Field(min_length=1)
+    attachments: list[str] = []
+    """What is handed in with the filing (本起诉状副本、身份证复印件、证据清单…), one item each; writers print them
+    under ``附：`` after the date (numbered 1, 2, 3 … when there are several)."""
 
 
 Block = Annotated[Paragraph | NumberedList | Table | Note | Signature, Field(discriminator="kind")]
@@ -81,6 +119,23 @@ class Section(BaseModel):
         return [Paragraph(text=text) for text in self.paragraphs] + list(self.blocks)
 
 
+Purpose = Literal["filing", "aid", "guide"]
+"""What a document is for: ``filing`` is submitted exactly as written (no advice, no tool notes, no unverified
+tags); ``aid`` is for the user's own use (a phone script, notes for a call); ``guide`` is the channel's 办事指南."""
+
+
+class GuideNote(BaseModel):
+    """Something the user must read before filing, moved out of a filing into the channel's guide."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    where: str = ""
+    """Where in the filing it applies: 《民事起诉状》“四、请求的法律依据”."""
+    kind: Literal["note", "unverified"] = "note"
+    """``note``: advice or a caveat; ``unverified``: a citation whose number or wording is not verified."""
+
+
 class Document(BaseModel):
     """A document ready to be written: always in Chinese, as the office expects."""
 
@@ -95,6 +150,9 @@ class Document(BaseModel):
     """For web forms: the field values, written by the ``json`` format."""
     formats: list[str] = []
     """Formats this document is offered in; empty means the channel's formats."""
+    purpose: Purpose = "filing"
+    guidance: list[GuideNote] = []
+    """What jubao moved out of this filing into the guide (notes, unverified citations), with where each applies."""
 
     def text(self) -> str:
         """All words of the document, for searching (blanks, names that must not appear …)."""
@@ -119,7 +177,7 @@ def _block_text(block: Block) -> list[str]:
         return list(block.items)
     if isinstance(block, Table):
         return [" ".join(row) for row in [block.header, *block.rows]]
-    return [*block.closing, *block.lines]
+    return [*block.closing, *block.lines, *block.attachments]
 
 
 class DocumentFormat(BaseModel):
@@ -146,13 +204,35 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "｜").replace("\n", " ")
 
 
-def write_markdown(document: Document) -> bytes:
-    lines = [f"# {document.title}", ""]
+def numbered_sections(document: Document) -> list[tuple[str, Section]]:
+    """The sections a writer prints, each with its heading as printed (``一、事实与理由``; ``""`` for the preamble).
+
+    Headings are numbered 一、二、三 … in order, counting only sections that have content: a section that rendered
+    empty (its blocks all conditional, or all moved out of a filing) is not printed and leaves no gap.
+    """
+    printed = []
     number = 0
     for section in document.sections:
+        if not section.all_blocks():
+            continue
         if section.heading:
             number += 1
-            lines += [f"## {_chinese_ordinal(number)}、{section.heading}", ""]
+        printed.append((f"{_chinese_ordinal(number)}、{section.heading}" if section.heading else "", section))
+    return printed
+
+
+def attachment_lines(signature: Signature) -> list[str]:
+    """The attachments as printed after the signature: ``附：item`` for one, ``附：`` and ``1. …`` lines for several."""
+    if len(signature.attachments) == 1:
+        return [f"附：{signature.attachments[0]}"]
+    return ["附：", *(f"{i}. {item}" for i, item in enumerate(signature.attachments, start=1))]
+
+
+def write_markdown(document: Document) -> bytes:
+    lines = [f"# {document.title}", ""]
+    for heading, section in numbered_sections(document):
+        if heading:
+            lines += [f"## {heading}", ""]
         for block in section.all_blocks():
             lines += [*_markdown_block(block), ""]
     return "\n".join(lines).rstrip("\n").encode("utf-8") + b"\n"
@@ -164,23 +244,34 @@ def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, NumberedList):
         return [f"{i}. {item}" for i, item in enumerate(block.items, start=1)]
     if isinstance(block, Table):
-        width = max([len(block.header)] + [len(row) for row in block.rows])
-        header = block.header or [""] * width
-        out = ["| " + " | ".join(_md_cell(c) for c in header) + " |", "|" + "---|" * width]
-        return out + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block.rows]
+        return _markdown_table(block)
     if isinstance(block, Note):
         return [f"> {block.text}"]
     closing = [*block.closing, ""] if block.closing else []
-    return closing + [f'<p align="right">{line}</p>' for line in block.lines]
+    signed = closing + [f'<p align="right">{line}</p>' for line in block.lines]
+    if not block.attachments:
+        return signed
+    first, *items = attachment_lines(block)
+    return [*signed, "", first, *(["", *items] if items else [])]
+
+
+def _markdown_table(block: Table) -> list[str]:
+    """A pipe table under its header row; a table without a header as HTML (a pipe table cannot lack a header,
+    and an empty header row would print as a blank bar above the first row)."""
+    width = block.width
+    rows = [[*row, *[""] * (width - len(row))] for row in block.rows]
+    if not block.header:
+        cells = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+        return ["<table>", *cells, "</table>"]
+    out = ["| " + " | ".join(_md_cell(c) for c in block.header) + " |", "|" + "---|" * width]
+    return out + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
 
 
 def write_text(document: Document) -> bytes:
     lines = [document.title, ""]
-    number = 0
-    for section in document.sections:
-        if section.heading:
-            number += 1
-            lines.append(f"{_chinese_ordinal(number)}、{section.heading}")
+    for heading, section in numbered_sections(document):
+        if heading:
+            lines.append(heading)
         for block in section.all_blocks():
             lines += _text_block(block)
         lines.append("")
@@ -197,7 +288,8 @@ def _text_block(block: Block) -> list[str]:
         return [" | ".join(row) for row in rows + block.rows]
     if isinstance(block, Note):
         return [f"※ {block.text}"]
-    return [*block.closing, *(f"{' ' * 24}{line}" for line in block.lines)]
+    signed = [*block.closing, *(f"{' ' * 24}{line}" for line in block.lines)]
+    return [*signed, "", *attachment_lines(block)] if block.attachments else signed
 
 
 def write_json(document: Document) -> bytes:

@@ -1,5 +1,6 @@
 """DOCX: a document printable as-is — A4, Chinese fonts named in the styles, title, numbered sections and items,
-tables with repeating headers, page numbers, and the signature and date block.
+tables with repeating headers whose rows never split across pages, page numbers, and the signature and date block
+kept on one page with the text before it (the date never stands alone on the last page), attachments after it.
 
 Layout follows the usual shape of Chinese filings (GB/T 9704 margins; 宋体 title, 黑体 headings, 仿宋 body,
 first-line indent of two characters). Fonts are named, not embedded: Word and LibreOffice substitute a
@@ -29,7 +30,7 @@ from jubao.documents_api import (
     Paragraph,
     Signature,
     Table,
-    _chinese_ordinal,
+    numbered_sections,
 )
 from jubao.rules import Text
 
@@ -128,11 +129,9 @@ def write_docx(document: Document) -> bytes:
     props.created = props.modified = now
     props.revision = 1
     out.add_paragraph(document.title, style="Title")
-    number = 0
-    for section in document.sections:
-        if section.heading:
-            number += 1
-            out.add_paragraph(f"{_chinese_ordinal(number)}、{section.heading}", style="Heading 1")
+    for heading, section in numbered_sections(document):
+        if heading:
+            out.add_paragraph(heading, style="Heading 1")
         for block in section.all_blocks():
             _block(out, block)
     buffer = BytesIO()
@@ -168,7 +167,9 @@ def _block(out: Any, block: Block) -> None:
 
 
 def _table(out: Any, block: Table) -> None:
-    width = max([len(block.header)] + [len(row) for row in block.rows])
+    """Every row kept whole on one page (``w:cantSplit``); the header row, if any, repeated on each page and kept
+    with the first data row."""
+    width = block.width
     rows = ([block.header] if block.header else []) + block.rows
     table = out.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
@@ -186,12 +187,21 @@ def _table(out: Any, block: Table) -> None:
             run.font.size = TABLE_SIZE
             run.bold = bool(block.header) and r == 0
             cell.paragraphs[0].paragraph_format.line_spacing = 1.15
-    if block.header:
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        tr_pr.append(repeat)
+            if block.header and r == 0 and len(rows) > 1:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+    for r, row_element in enumerate(table.rows):
+        tr_pr = row_element._tr.get_or_add_trPr()
+        # schema order in w:trPr: cantSplit comes before tblHeader
+        tr_pr.append(_on("w:cantSplit"))
+        if block.header and r == 0:
+            tr_pr.append(_on("w:tblHeader"))
     out.add_paragraph()
+
+
+def _on(tag: str) -> Any:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element
 
 
 def _column_widths(rows: list[list[str]], width: int) -> list[Mm]:
@@ -206,18 +216,64 @@ def _column_widths(rows: list[list[str]], width: int) -> list[Mm]:
 
 
 def _signature(out: Any, block: Signature) -> None:
-    out.add_paragraph()
+    """此致, addressee, signer and date kept together on one page and with the text before them (so a page break
+    never leaves the date alone on the last page), then the attachments (附：…) after the date."""
+    _keep_with_signature(out)
+    kept = [out.add_paragraph()]
     for index, line in enumerate(block.closing):
         paragraph = out.add_paragraph(line)
         if index == 0 and len(block.closing) > 1:
             paragraph.paragraph_format.first_line_indent = Pt(28)
+        kept.append(paragraph)
     for line in block.lines:
         paragraph = out.add_paragraph(line)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        kept.append(paragraph)
+    for paragraph in kept:
+        paragraph.paragraph_format.keep_together = True
+    for paragraph in kept[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
+    if block.attachments:
+        out.add_paragraph()
+        _attachments(out, block.attachments)
+
+
+def _keep_with_signature(out: Any) -> None:
+    """Keep the text just before the signature with it: empty spacing paragraphs and the last paragraph with text,
+    or the last row of a table that ends the body."""
+    for element in reversed(list(out.element.body.iterchildren())):
+        if element.tag == qn("w:p"):
+            _keep_next(element)
+            if "".join(node.text or "" for node in element.iter(qn("w:t"))):
+                return
+        elif element.tag == qn("w:tbl"):
+            last_row = element.findall(qn("w:tr"))[-1]
+            for paragraph in last_row.iter(qn("w:p")):
+                _keep_next(paragraph)
+            return
+
+
+def _keep_next(paragraph: Any) -> None:
+    p_pr = paragraph.get_or_add_pPr()
+    if p_pr.find(qn("w:keepNext")) is None:
+        p_pr.keepNext_val = True
+
+
+def _attachments(out: Any, attachments: list[str]) -> None:
+    """附：item, or 附： followed by items numbered 1, 2, 3 … with the same hanging indent as numbered lists."""
+    if len(attachments) == 1:
+        out.add_paragraph(f"附：{attachments[0]}")
+        return
+    out.add_paragraph("附：").paragraph_format.keep_with_next = True
+    for index, item in enumerate(attachments, start=1):
+        paragraph = _body(out, f"{index}. {item}", indent=False)
+        paragraph.paragraph_format.left_indent = Pt(28)
+        paragraph.paragraph_format.first_line_indent = Pt(-21)
 
 
 def docx_outline(data: bytes) -> str:
-    """A readable dump of a DOCX (style, alignment, text; tables cell by cell) for snapshot tests and review.
+    """A readable dump of a DOCX (style, alignment, text; tables cell by cell, the repeated header row marked
+    ``[header]``) for snapshot tests and review.
 
     Reads the XML directly: python-docx's per-paragraph style lookup costs ~0.4 s per document.
     """
@@ -240,7 +296,8 @@ def docx_outline(data: bytes) -> str:
         elif child.tag == qn("w:tbl"):
             for row in child.iter(qn("w:tr")):
                 cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))) for cell in row.iter(qn("w:tc"))]
-                lines.append("[row] " + " | ".join(cells))
+                header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+                lines.append(("[header] " if header else "[row] ") + " | ".join(cells))
     return "\n".join(lines) + "\n"
 
 

@@ -27,8 +27,9 @@ import phonenumbers
 from jubao.case import Case, Contact, Evidence, Incident
 from jubao.channel import Channel
 from jubao.context import DraftingContext
-from jubao.documents_api import Document, blank
+from jubao.documents_api import Document, Purpose, blank
 from jubao.evaluation import Evaluation
+from jubao.filing import DISCLAIMER, UNVERIFIED_MARK
 from jubao.i18n import t
 from jubao.markup import LITERAL, MarkupError, parse_markup
 from jubao.offences import Offence, bundled_offences
@@ -37,12 +38,7 @@ from jubao.statutes import ProvisionVersion, Statutes
 from jubao.types import CASE_TIMEZONE
 from jubao.vocabulary import Medium, ReporterRole, TargetKind
 
-DISCLAIMER = (
-    "本文件由 jubao 根据您填写的案件信息自动生成，是草稿，不构成法律意见。"
-    "提交前请逐项核对事实、日期和法条，并删除不需要的内容。"
-)
-UNVERIFIED_MARK = "〔待核实〕"
-_MARKUP_START = re.compile(r"^(#|>|\||:::|---|\d+\.\s)")
+_MARKUP_START = re.compile(r"^(#|>|\||:::|---|\d+\.(\s|$)|(另附|附件|附)[：:])")
 _LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
@@ -84,6 +80,10 @@ def zh_money(amount: Decimal | float | int | None) -> str:
     value = Decimal(str(amount))
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"人民币{text}元"
+
+
+_INNER_QUOTES = str.maketrans("“”", "‘’")
+"""A quotation inside a quoted account takes single quotes: 报告人陈述：“要我妈‘替儿子还钱’”."""
 
 
 def trim_note(note: str) -> str:
@@ -165,6 +165,10 @@ class IncidentRow:
     """``target`` plus the contact's name where known — for police, court and the contact's own filings only."""
     how: str
     """How it came, for sentences: 通过电话（170 0000 0201）, 当面, 通过微信（账号 x）."""
+    account: str = ""
+    """The note as the reporter's own account — 报告人陈述：“…” — for a third-person filing: a note is written in the
+    reporter's words ("每天给我妈打电话") and must be quoted, never pasted as the filing's own statement. Empty
+    when there is no note."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,26 @@ class CaseView:
         if all(existing.id != provision_id for existing in self.cited):
             self.cited.append(ref)
         return ref
+
+    # -- privacy
+    @property
+    def names_contacts(self) -> bool:
+        """Whether this document may name the contacts the collectors reached: only a channel that declares
+        ``names_contacts`` (the police, the courts). jubao's own documents (the 证据清单 every channel shares) do
+        not."""
+        return self.channel is not None and self.channel.names_contacts
+
+    def redact(self, text: str) -> str:
+        """Free text from the case (a note, an evidence description, a reply) as this document may print it: with
+        every reached contact's name and number replaced (联系人1, 联系人1的号码), unless ``names_contacts``.
+        ``incidents``, ``evidence``, ``contacts`` and ``prior_complaints`` come through it already."""
+        return text if self.names_contacts else self._redactor(text)
+
+    @cached_property
+    def _redactor(self) -> Callable[[str], str]:
+        from jubao.redaction import ContactRedactor  # noqa: PLC0415 - jubao.redaction imports this module
+
+        return ContactRedactor(self.case)
 
     # -- parties
     @property
@@ -360,6 +384,7 @@ class CaseView:
             end = zh_time(incident.until) if same_day else f"{zh_date(incident.until)} {zh_time(incident.until)}"
             when += f" 至 {end}"
         source = zh_phone(incident.from_number) or incident.from_account or "未显示号码"
+        note = self.redact(incident.note or "")
         return IncidentRow(
             number=number,
             incident=incident,
@@ -368,11 +393,12 @@ class CaseView:
             medium=vocab("Medium", incident.medium),
             source=source,
             target=self.target_label(incident),
-            target_named=self.target_label(incident, with_name=True),
+            target_named=self.target_label(incident, with_name=self.names_contacts),
             how=self._how(incident),
             count=incident.count,
             behaviours="、".join(vocab("Behaviour", b) for b in incident.behaviours) or "催收",
-            note=incident.note or "",
+            note=note,
+            account=f"报告人陈述：“{trim_note(note).translate(_INNER_QUOTES)}”" if note else "",
             evidence=self.evidence_refs(incident.evidence),
         )
 
@@ -412,13 +438,14 @@ class CaseView:
             hits = sorted(
                 (i.time for i in self.case.incidents if i.target.contact == contact.id),
             )
+            named = self.names_contacts
             rows.append(
                 ContactRow(
                     number=number,
                     contact=contact,
                     relation=vocab("Relation", contact.relation),
-                    name=contact.name or blank("姓名"),
-                    phone=zh_phone(contact.phone) or blank("电话"),
+                    name=(contact.name or blank("姓名")) if named else f"联系人{number}",
+                    phone=(zh_phone(contact.phone) or blank("电话")) if named else "—",
                     incidents=sum(i.count for i in self.case.incidents if i.target.contact == contact.id),
                     first=zh_date(hits[0]) if hits else "",
                     last=zh_date(hits[-1]) if hits else "",
@@ -507,9 +534,9 @@ class CaseView:
                 evidence=item,
                 label=f"证据{number}",
                 kind=vocab("EvidenceKind", item.kind),
-                description=item.description,
-                proves=item.proves or blank("证明目的"),
-                source=item.source or blank("来源"),
+                description=self.redact(item.description),
+                proves=self.redact(item.proves) if item.proves else blank("证明目的"),
+                source=self.redact(item.source) if item.source else blank("来源"),
                 collected_on=zh_date(item.collected_on) or blank("取得日期"),
             )
             for number, item in enumerate(self.case.evidence, start=1)
@@ -568,7 +595,7 @@ class CaseView:
                 if prior.channel == "lender_complaint"
                 else self.context.channel_name(prior.channel)
             )
-            reply = trim_note(prior.reply_summary) if prior.reply_summary else ""
+            reply = trim_note(self.redact(prior.reply_summary)) if prior.reply_summary else ""
             outcome = ("已收到答复" + (f"：{reply}" if reply else "")) if prior.reply_received else "至今未收到答复"
             rows.append(
                 PriorRow(
@@ -605,6 +632,77 @@ class CaseView:
     @property
     def lender_regulated_by_nfra(self) -> bool:
         return bool(self.evaluation.classification.regulator.value == "nfra")
+
+    @property
+    def creditor_role(self) -> str:
+        """What the collecting party is to the debt (``lender.role``, or implied by its kind): ``lender``,
+        ``guarantor``, ``debt_buyer`` or ``platform``. A guarantor never lent the money: do not call it 出借人."""
+        return self.case.lender.creditor_role.value
+
+    @property
+    def credit_card(self) -> bool:
+        """A credit-card debt (``Case.is_credit_card``): say 发卡机构/持卡人/信用卡欠款, not 出借人/借款人/借款."""
+        return self.case.is_credit_card
+
+    @property
+    def debt_terms(self) -> dict[str, str]:
+        """How filings name the person who owes, the debt and the contract, by the collecting party's role.
+
+        A card issuer has a 持卡人 with a 信用卡欠款 under a 信用卡领用合约; a guarantor collecting by recourse and
+        a debt buyer never lent the money, so toward them the person owes a 债务 as a 债务人. Keys: ``debtor``,
+        ``debt_word`` (欠款/债务/借款), ``debt`` (信用卡欠款/债务/借款), ``contract_word``, ``facts`` (a heading)."""
+        lender = self.case.lender
+        role = lender.creditor_role.value
+        if self.credit_card:
+            words = ("持卡人", "欠款", "信用卡欠款", "信用卡领用合约", "信用卡及欠款情况")
+        elif role == "guarantor":
+            words = ("债务人", "债务", "债务", "借款合同及担保合同", "借款、担保及代偿情况")  # fmt: skip
+        elif role == "debt_buyer":
+            words = ("债务人", "债务", "债务", "借款合同", "借款及债权转让情况")
+        else:
+            platform = role == "platform" or bool(lender.app_name or lender.funding_institution)
+            words = ("借款人", "借款", "借款", "借款合同", "借款及平台情况" if platform else "借款情况")
+        return dict(zip(("debtor", "debt_word", "debt", "contract_word", "facts"), words, strict=True))
+
+    def company_line(self, contact: Contact | None) -> bool:
+        """The contact is the borrower's employer reached on a landline: the company's switchboard, not a natural
+        person's phone (so not a staff member's own personal information, nor clearly their private life)."""
+        return (
+            contact is not None
+            and contact.relation.value == "employer"
+            and self.phone_kind(contact.phone) == "固定电话号码"
+        )
+
+    @property
+    def natural_third_party_reached(self) -> bool:
+        """Whether the collectors reached a third party whose number is a natural person's personal information:
+        anyone but an employer reached only on a company landline (``company_line``)."""
+        for incident in self.case.incidents:
+            target = incident.target
+            if target.kind is TargetKind.BORROWER:
+                continue
+            contact = next((c for c in self.case.contacts.reached if c.id == target.contact), None)
+            if not self.company_line(contact):
+                return True
+        return False
+
+    @property
+    def original_creditor(self) -> str:
+        """The original creditor's name (the lender a guarantor paid, or the seller of the debt), or ''."""
+        original = self.case.lender.original_creditor
+        return original.name if original else ""
+
+    def phone_kind(self, number: str | None) -> str:
+        """手机号码 for a mobile number, 固定电话号码 for a landline (an employer's switchboard is not a natural
+        person's phone), 电话号码 when unknown."""
+        if not number or not number.startswith("+"):
+            return "电话号码"
+        kind = phonenumbers.number_type(phonenumbers.parse(number))
+        if kind == phonenumbers.PhoneNumberType.MOBILE:
+            return "手机号码"
+        if kind == phonenumbers.PhoneNumberType.FIXED_LINE:
+            return "固定电话号码"
+        return "电话号码"
 
     # -- output helpers
     def blank(self, label: str) -> str:
@@ -678,9 +776,19 @@ class Drafter:
     def view(self) -> CaseView:
         return CaseView(self.context)
 
-    def render(self, template: str, *, document_id: str | None = None, formats: list[str] | None = None,
-               payload: dict[str, Any] | None = None, **extra: Any) -> Document:  # fmt: skip
-        """Render ``templates/<template>.md.j2`` into a Document (``document_id`` defaults to ``template``)."""
+    def render(
+        self,
+        template: str,
+        *,
+        document_id: str | None = None,
+        formats: list[str] | None = None,
+        payload: dict[str, Any] | None = None,
+        purpose: Purpose = "filing",
+        **extra: Any,
+    ) -> Document:
+        """Render ``templates/<template>.md.j2`` into a Document (``document_id`` defaults to ``template``).
+
+        ``purpose="aid"`` for a document the user keeps (a phone script): its notes stay in it."""
         name = f"{template}.md.j2"
         view = self.view()
         try:
@@ -690,7 +798,7 @@ class Drafter:
             raise TemplateError(f"{self.package}: template {name} not found") from error
         except (jinja2.TemplateError, MarkupError, TemplateError) as error:
             raise TemplateError(f"{self.package}/templates/{name}: {error}") from error
-        update: dict[str, Any] = {}
+        update: dict[str, Any] = {"purpose": purpose} if purpose != "filing" else {}
         if formats is not None:
             update["formats"] = formats
         if payload is not None:

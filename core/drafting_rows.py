@@ -9,8 +9,11 @@ saying the same thing say it the same way, and a third-party plugin can say it t
 
 Privacy is part of the contract. ``anonymised_incidents`` names the people reached by their relation only
 (借款人的同事), never by name or number: only the police, a court and the contact's own filing may name them
-(``IncidentRow.target_named`` in ``CaseView.incidents``). The free-text note of an incident is the reporter's
-own account and is kept; a document that is published (media) must leave it out altogether.
+(``IncidentRow.target_named`` in ``CaseView.incidents``, for a channel that declares ``names_contacts``). The
+free-text note of an incident is the reporter's own account: it is kept, with every contact's name and number
+replaced (联系人1, 联系人1的号码 — ``CaseView`` does this for every channel that may not name contacts), and
+quoted as the reporter's account (``IncidentRow.account``); a document that is published (media) must leave it
+out altogether.
 """
 
 from __future__ import annotations

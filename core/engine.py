@@ -32,6 +32,7 @@ import orjson
 
 from jubao._compat import require_supported_python
 from jubao.case import Case
+from jubao.case_checks import channel_problems
 from jubao.compile import CASE_TAG, SENTINEL_TAG, Compiler, FactEncoder, shard
 from jubao.conditions import Leaf, Op, ParamRef, holds, leaf_holds, required_leaves
 from jubao.conditions import explain as explain_condition
@@ -52,7 +53,7 @@ from jubao.evaluation import (
     fast_construct,
 )
 from jubao.features import compute_features, conduct_end
-from jubao.loading import as_case
+from jubao.loading import CaseFileError, as_case
 from jubao.plugins import PluginSet, load_plugins
 from jubao.rules import Combine, FactSpec, FactType, Rule, Text
 from jubao.ruleset import RuleSet
@@ -136,15 +137,20 @@ class Engine:
 
         ``case``: a ``Case`` (from ``jubao.load_case``, ``parse_case_text`` or ``parse_case``), or a mapping, which
         is validated first (``CaseFileError`` with every problem if invalid). Anything else raises
-        ``jubao.loading.NotACaseError`` (a ``CaseFileError`` and a ``TypeError``).
+        ``jubao.loading.NotACaseError`` (a ``CaseFileError`` and a ``TypeError``). A prior complaint naming a
+        channel id that neither the rules nor an installed plugin know raises ``CaseFileError`` (code
+        ``unknown_channel``, with the known ids and the nearest).
         ``as_of``: the date whose law applies — by default the day of the latest incident (continuing conduct is
         judged by the law in force when it ends). ``today``: the date the evaluation is made (default: today in
         Beijing), used for how long ago things happened.
         """
         case = as_case(case)
+        unknown = channel_problems(case, self.ruleset.channels)
+        if unknown:  # a complaint to a channel no plugin knows (a typo) would otherwise be ignored in silence
+            raise CaseFileError("<data>", unknown)
         as_of = as_of or conduct_end(case)
         today = today or datetime.now(CASE_TIMEZONE).date()
-        features = compute_features(case, today=today, param=self._params_on(as_of).get)
+        features = compute_features(case, today=today, param=self._params_on(as_of).get, param_on=self._param_on)
         if self.plugins is not None and self.plugins.features:
             features.update(self.plugins.compute_features(case))
         return self.evaluate_features(features, as_of=as_of, today=today)
@@ -211,6 +217,11 @@ class Engine:
         return Trace(evaluation=evaluation, why_not=tuple(why_not))
 
     # --- internals ---------------------------------------------------------------------------------------
+
+    def _param_on(self, name: str, day: date) -> Any:
+        """One parameter's value on ``day`` (features apply a rule of conduct only to acts done while in force)."""
+        parameter = self.ruleset.parameters.get(name)
+        return parameter.value_on(day) if parameter is not None else None
 
     def _params_on(self, day: date) -> dict[str, Any]:
         """Every parameter's value on ``day`` (cached: cases cluster on few dates)."""

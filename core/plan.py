@@ -8,6 +8,14 @@ with a ``clock`` jubao can date gets a real date from ``jubao.counting`` on the 
   dates *if filed on the plan's date* (marked as such) so the victim sees what filing today sets in motion;
 * ``reply`` — from the prior complaint's ``reply_on``;
 * ``last_act`` — from the end of the conduct (limitation periods and the 治安 six-month window).
+* ``carrier`` — from the complaint to the telecom carrier (``carrier_complaints``; if none, as if made on the plan's
+  date): the carrier's period before 12300 takes an appeal. The channel's ``filed`` dates then start no earlier
+  than the day the appeal becomes possible; once the carrier has answered, its period is not dated.
+
+A deadline that does not bind in the case (``Deadline.applies_to``: the 15/30/60-day complaint clock binds banks and
+insurers answering their own consumers — not a microlender, a guarantor or a borrower's contact) is not dated; the
+step lists it with what holds instead (``PlanStep.not_binding``). Once the channel has replied, the deadlines its
+filing started are answered (``PlanDate.answered``) and never shown as passed.
 
 Every date carries its legal basis (the deadline's citations plus the counting rules applied), whether it is
 provisional (a year whose holiday arrangement is unpublished) and whether it has passed on the plan's date.
@@ -29,7 +37,7 @@ from jubao.channel import Channel, Clock, Deadline, TimeUnit
 from jubao.counting import Counted, add_days, add_hours, add_months, add_working_days, months_before
 from jubao.documents_api import Document
 from jubao.evaluation import Evaluation
-from jubao.features import conduct_end
+from jubao.features import carrier_appeal, conduct_end
 from jubao.plugins import PluginSet, build_documents
 from jubao.rules import Citation, Text
 from jubao.sourcemap import parse_yaml
@@ -66,7 +74,11 @@ class PlanDate(_Frozen):
     """The nominal last day, when it fell on a rest day and moved."""
     provisional: bool
     passed: bool
-    """The last day is before the plan's date."""
+    """The last day is before the plan's date and no reply answered it."""
+    answered: bool = False
+    """The channel replied to the filing that started this deadline: it is met, whatever the date."""
+    answered_on: date | None = None
+    """When that reply came, if the case gives the date."""
     on_expiry: Text
     basis: tuple[Citation, ...]
     counting: tuple[str, ...]
@@ -96,6 +108,9 @@ class PlanStep(_Frozen):
     dates: tuple[PlanDate, ...]
     undated: tuple[Deadline, ...]
     """Deadlines whose start jubao cannot know (acceptance, a judgment served …), shown as rules."""
+    not_binding: tuple[Deadline, ...] = ()
+    """Deadlines the channel declares that do not bind in this case (``Deadline.applies_to``); each one's
+    ``applies_to.otherwise`` says what holds instead (e.g. no statutory reply deadline found)."""
 
 
 class Plan(_Frozen):
@@ -191,10 +206,37 @@ def date_deadline(channel: Channel, deadline: Deadline, event_date: date, *, ass
     )
 
 
+def _answered(dated: PlanDate, prior: PriorComplaint) -> PlanDate:
+    """A deadline started by a filing the channel has replied to: answered, so never shown as passed."""
+    return dated.model_copy(update={"answered": True, "answered_on": prior.reply_on, "passed": False})
+
+
 def _prior(case: Case, channel_id: str, as_of: date) -> PriorComplaint | None:
     """The latest complaint to this channel filed on or before ``as_of`` (later ones did not exist yet)."""
     filed = [p for p in case.prior_complaints if p.channel == channel_id and p.filed_on <= as_of]
     return max(filed, key=lambda p: p.filed_on) if filed else None
+
+
+def _carrier_clock(case: Case, channel: Channel, view: date) -> tuple[dict[str, PlanDate], date]:
+    """The channel's ``carrier`` deadlines, dated from the complaint to the carrier that decides (as if made on
+    ``view`` when the case records none), and the first day the channel can take the appeal (``view`` at the
+    earliest). A carrier that answered has stopped its period: the appeal is open from the answer, and the period
+    is not dated (an answer received is never shown as a deadline passed)."""
+    dated: dict[str, PlanDate] = {}
+    opens = view
+    for deadline in channel.deadlines:
+        if deadline.clock is not Clock.CARRIER or deadline.length is None or deadline.unit is None:
+            continue
+        appeal = carrier_appeal(case, today=view, reply_days=deadline.length)
+        if appeal.status == "replied":
+            opens = max(opens, appeal.opens_on or view)
+            continue
+        made = appeal.complaint
+        start = made.filed_on if made is not None else view
+        item = date_deadline(channel, deadline, start, assumed=made is None, as_of=view, event=Clock.CARRIER)
+        dated[deadline.id] = item
+        opens = max(opens, next_day(item.end))
+    return dated, opens
 
 
 def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of: date | None = None) -> Plan:
@@ -210,19 +252,29 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
                                   status="to_file", documents=(), dates=(), undated=()))  # fmt: skip
             continue
         prior = _prior(case, channel.id, view)
-        replied = prior is not None and prior.reply_on is not None and prior.reply_on <= view
-        dates, undated = [], []
+        replied = prior is not None and prior.reply_received and (prior.reply_on is None or prior.reply_on <= view)
+        dates, undated, not_binding = [], [], []
+        carrier_dates, opens = _carrier_clock(case, channel, view)
         for deadline in channel.deadlines:
+            if not deadline.binds(case):  # e.g. the consumer-complaint clock for a microlender or a contact
+                not_binding.append(deadline)
+                continue
             if deadline.length is None or deadline.clock is None:
                 undated.append(deadline)
                 continue
             if deadline.clock is Clock.LAST_ACT:
                 dated = date_deadline(channel, deadline, last_act, assumed=False, as_of=view, event=Clock.LAST_ACT)
                 limitations.setdefault((channel.id, deadline.id), dated)
+            elif deadline.clock is Clock.CARRIER:
+                carrier_date = carrier_dates.get(deadline.id)
+                if carrier_date is None:  # the carrier has answered: its period no longer runs
+                    undated.append(deadline)
+                else:
+                    dates.append(carrier_date)
             elif deadline.clock is Clock.FILED:
-                start = prior.filed_on if prior else view
-                dates.append(date_deadline(channel, deadline, start, assumed=prior is None, as_of=view,
-                                           event=Clock.FILED))  # fmt: skip
+                start = prior.filed_on if prior else max(view, opens)  # not before the channel can take it
+                dated = date_deadline(channel, deadline, start, assumed=prior is None, as_of=view, event=Clock.FILED)
+                dates.append(_answered(dated, prior) if replied and prior is not None else dated)
             elif deadline.clock is Clock.REPLY and replied and prior is not None and prior.reply_on is not None:
                 dates.append(date_deadline(channel, deadline, prior.reply_on, assumed=False, as_of=view,
                                            event=Clock.REPLY))  # fmt: skip
@@ -241,6 +293,7 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
                 documents=titles,
                 dates=tuple(dates),
                 undated=tuple(undated),
+                not_binding=tuple(not_binding),
             )
         )
     preservation = tuple(

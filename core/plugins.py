@@ -431,7 +431,18 @@ def build_documents(plugins: PluginSet, channel_id: str, case: Case, evaluation:
     wrong = [type(item).__name__ for item in documents if not isinstance(item, Document)]
     if wrong:
         raise PluginRunError(owner, f"build_documents returned a {wrong[0]} among its documents")
-    return documents
+    return _with_guide(context, documents)
+
+
+def _with_guide(context: Any, documents: list[Document]) -> list[Document]:
+    """Filings cleared of notes and unverified tags, followed by the channel's guide that now holds them."""
+    from jubao.filing import separate_guidance  # noqa: PLC0415 - the drafting stack only when drafting
+    from jubao.guide import channel_guide  # noqa: PLC0415
+
+    documents = [separate_guidance(document) for document in documents]
+    if not documents or context.channel is None or any(d.purpose == "guide" for d in documents):
+        return documents
+    return [*documents, channel_guide(context, documents, formats=list(context.channel.formats))]
 
 
 class PluginRunError(Exception):

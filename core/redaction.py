@@ -9,7 +9,7 @@ drafted from one *perspective* (``Perspective``), which decides what it may reve
 * **the borrower filing the case** (``borrower``) may describe everything the collectors did — it is their
   case — but other people appear only by relation and count (联系人（同事）, 2名联系人), never by name or number.
   The borrower's own notes and evidence descriptions are kept with every contact's name and number replaced
-  (某联系人, 某联系人的号码);
+  (联系人1, 联系人1的号码 — see ``ContactRedactor``);
 * **a contact filing the case** (``reporter_contact``) describes only what reached them, with their own notes
   and evidence redacted the same way;
 * **a willing contact of a borrower who files** (``contact``) gets a version to file themselves: only what
@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import phonenumbers
@@ -38,10 +39,11 @@ from jubao.documents_api import Document, Note, NumberedList, Paragraph, Section
 from jubao.drafting import vocab, zh_date, zh_phone, zh_time
 from jubao.vocabulary import Medium, ReporterRole, TargetKind
 
-REDACTED_NAME = "某联系人"
-"""What a contact's name becomes in free text."""
-REDACTED_PHONE = "某联系人的号码"
-"""What a contact's phone number becomes in free text."""
+REDACTED_NAME = "联系人{n}"
+"""What contact n's name becomes in free text (n: the contact's place in ``contacts.reached``, from 1 — the 序号 of
+the contacts table the police and court filings carry)."""
+REDACTED_PHONE = "联系人{n}的号码"
+"""What contact n's phone number becomes in free text."""
 CONTACT_VIEW = {
     "debt_disclosure": "向本人透露借款人的债务",
     "demand_payment_from_third_party": "要求本人代为还款",
@@ -424,29 +426,80 @@ class Redaction:
         return [line for line in self.evidence_lines() if line.evidence_id in ids]
 
     def redact(self, text: str) -> str:
-        """Free text with every reached contact's name (of two characters or more) and phone number — however
-        it is written: 010 5555 0110, 01055550110, +86 10 5555 0110 — replaced."""
-        for contact in self.case.contacts.reached:
-            if contact.name and len(contact.name) >= 2:
-                text = text.replace(contact.name, REDACTED_NAME)
-        phones = {_digits(zh_phone(c.phone)) for c in self.case.contacts.reached if c.phone}
-        phones |= {_digits(c.phone) for c in self.case.contacts.reached if c.phone}
-        if not phones:
-            return text
+        """Free text with every reached contact's name and phone number replaced (``ContactRedactor``)."""
+        return self._redactor(text)
 
-        def hide(match: re.Match[str]) -> str:
-            digits = _digits(match.group(0))
-            return REDACTED_PHONE if digits in phones or f"86{digits}" in phones else match.group(0)
-
-        return re.sub(r"\+?\d[\d\s-]{5,}\d", hide, text)
+    @cached_property
+    def _redactor(self) -> ContactRedactor:
+        return ContactRedactor(self.case)
 
 
 def _moment(value: datetime) -> str:
     return f"{zh_date(value)} {zh_time(value)}"
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+# --- free text ------------------------------------------------------------------------------------------------
+
+_SEPARATOR = r"[\s\-–()（）.]?"
+"""What people type between the digits of a number: 138 0000 0102, 010-5555 0110, (010)55550110."""
+_PROTECTED = 0xE000
+"""Private-use characters that stand in for the names a redaction must not cut into."""
+
+
+class ContactRedactor:
+    """Free text (notes, evidence descriptions, what an evidence item proves, its source, a reply's summary) with the
+    name and number of every contact the collectors reached replaced: contact n's name by 联系人n, their number —
+    however it is written: 010 5555 0110, 01055550110, +86 10 5555 0110, 1055550110 — by 联系人n的号码.
+
+    Filings outside the police and the courts carry the reporter's free text only this way (docs/documents.md, 隐私);
+    ``CaseView`` applies it for every channel that does not declare ``names_contacts``. Kept: the reporter's own
+    name and number (also when the reporter is one of the contacts listed), and the borrower's name — a contact
+    named 王晓 does not cut 王晓明. Names of one character are left alone (they would hit ordinary words).
+    """
+
+    def __init__(self, case: Case) -> None:
+        reporter = case.reporter
+        borrower = case.borrower.name if case.borrower else None
+        self._kept = [name for name in dict.fromkeys((reporter.name, borrower)) if name]
+        names: list[tuple[str, str]] = []
+        self._phones: list[tuple[re.Pattern[str], str]] = []
+        for n, contact in enumerate(case.contacts.reached, start=1):
+            if contact.phone is not None and contact.phone == reporter.phone:
+                continue  # the reporter, listed among the contacts: their own data, in their own filing
+            if contact.name and len(contact.name) >= 2 and contact.name not in self._kept:
+                names.append((contact.name, REDACTED_NAME.format(n=n)))
+            if contact.phone:
+                self._phones.append((_phone_pattern(contact.phone), REDACTED_PHONE.format(n=n)))
+        self._names = sorted(names, key=lambda item: -len(item[0]))  # 王晓红 before 王晓
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to take out."""
+        return bool(self._names or self._phones)
+
+    def __call__(self, text: str) -> str:
+        if not text or not self:
+            return text
+        for index, name in enumerate(self._kept):
+            text = text.replace(name, chr(_PROTECTED + index))
+        for name, label in self._names:
+            text = text.replace(name, label)
+        for index, name in enumerate(self._kept):
+            text = text.replace(chr(_PROTECTED + index), name)
+        for pattern, label in self._phones:
+            text = pattern.sub(label, text)
+        return text
+
+
+def _phone_pattern(number: str) -> re.Pattern[str]:
+    """Every usual spelling of a stored number (E.164, or the digits of a service number), as one pattern."""
+    if not number.startswith("+"):
+        return re.compile(rf"(?<!\d){_SEPARATOR.join(number)}(?!\d)")
+    parsed = phonenumbers.parse(number)
+    country = str(parsed.country_code)
+    national = _SEPARATOR.join(phonenumbers.national_significant_number(parsed))
+    prefix = rf"(?:(?:\+|00)?{country}{_SEPARATOR})?"
+    trunk = "0?" if country == "86" else ""  # 010 5555 0110 and +86 10 5555 0110 are one number
+    return re.compile(rf"(?<![\d+]){prefix}[(（]?{trunk}{national}(?!\d)")
 
 
 def _tally(incidents: list[Incident]) -> Tally:

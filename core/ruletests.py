@@ -55,6 +55,10 @@ NEUTRAL_FEATURES: dict[str, Any] = {
     "collector_agency_named": False,
     "wants": [],
     "reporter_province": "beijing",
+    "carrier_complaint_status": "none",
+    "episodes": 1,
+    "months_unreported_to_police": 3,
+    "repeated_behaviours": [],
 }
 """A borrower-only case with nothing abusive: what a features-only test starts from."""
 

@@ -84,6 +84,8 @@ class TemplateChannel:
             return list(self.build(drafter, context))
         extra = dict(self.values(context)) if self.values else {}
         return [
-            drafter.render(item.template, document_id=item.id, formats=item.formats or None, **extra)
+            drafter.render(
+                item.template, document_id=item.id, formats=item.formats or None, purpose=item.purpose, **extra
+            )
             for item in self.channel.documents
         ]

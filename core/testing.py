@@ -139,8 +139,19 @@ KIT_TODAY = date(2026, 11, 20)
 
 
 def documents_for(plugins: PluginSet, channel_id: str, case: Case, *, today: date = KIT_TODAY) -> list[Document]:
-    """The documents ``channel_id``'s plugin drafts for ``case``, evaluated on ``today`` — what
-    ``jubao documents`` would write, for snapshots and content checks."""
+    """The documents ``channel_id``'s plugin drafts for ``case``, evaluated on ``today``, as ``jubao documents``
+    writes them (filings already cleared of notes and unverified tags) — without the guide jubao adds after them
+    (``guide_for``), so that a plugin's tests see exactly its own documents."""
+    return [document for document in _channel_set(plugins, channel_id, case, today) if document.purpose != "guide"]
+
+
+def guide_for(plugins: PluginSet, channel_id: str, case: Case, *, today: date = KIT_TODAY) -> Document | None:
+    """The guide (办事指南) jubao writes beside ``channel_id``'s documents for ``case``: submission routes, what to
+    bring and keep, and the notes moved out of the filings; ``None`` if the channel drafted nothing."""
+    return next((d for d in _channel_set(plugins, channel_id, case, today) if d.purpose == "guide"), None)
+
+
+def _channel_set(plugins: PluginSet, channel_id: str, case: Case, today: date) -> list[Document]:
     with Engine(plugins=plugins) as engine:
         evaluation = engine.evaluate(case, today=today)
     return build_documents(plugins, channel_id, case, evaluation)

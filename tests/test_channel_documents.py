@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from jubao import Case, load_case
-from jubao.drafting import DISCLAIMER
 from jubao.engine import Engine
 from jubao.evaluation import Evaluation
+from jubao.filing import DISCLAIMER
 from jubao.plugins import PluginSet, build_documents, load_plugins
 from jubao.testing import assert_channel_conforms, assert_matches_snapshot, example_cases, readable_output
 
@@ -103,15 +103,17 @@ def test_built_in_channel_conforms_like_a_third_party_one(channel_id: str) -> No
 
 
 @pytest.mark.parametrize(("path", "channel_id"), routed_pairs(), ids=lambda v: v.stem if isinstance(v, Path) else v)
-def test_documents_carry_the_draft_line_and_no_template_leftovers(path: Path, channel_id: str) -> None:
+def test_the_draft_line_is_in_the_guide_only_and_no_template_leftovers(path: Path, channel_id: str) -> None:
     case, evaluation = evaluated(path)
     for document in build_documents(plugins(), channel_id, case, evaluation):
         text = document.text()
         assert "None" not in text, document.id
         assert "{{" not in text, document.id
         assert "{%" not in text, document.id
-        if document.sections:
+        if document.purpose == "guide":
             assert DISCLAIMER in text, f"{channel_id}/{document.id} lacks the draft / not-legal-advice line"
+        elif document.purpose == "filing":
+            assert DISCLAIMER not in text, f"{channel_id}/{document.id}: the draft line belongs in the guide"
 
 
 def test_every_routed_channel_of_every_example_gets_documents() -> None:

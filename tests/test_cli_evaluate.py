@@ -20,7 +20,8 @@ def test_evaluate_prints_a_chinese_analysis(runner: CliRunner) -> None:
         assert heading in out
     assert "国家金融监督管理总局" in out
     assert "1. 放贷机构/催收委托方自身投诉渠道  [lender_complaint]" in out
-    assert "《中华人民共和国治安管理处罚法》（2025 年修订）第五十条第一款第（五）项、第二款［二手资料］" in out
+    assert "《中华人民共和国治安管理处罚法》（2025 年修订）第五十条第一款第（五）项［二手资料］" in out
+    assert "《中华人民共和国治安管理处罚法》（2025 年修订）第五十条第二款［二手资料］" in out  # the no-contact order
     assert "不构成法律意见" in out
     assert out.index("[lender_complaint]") < out.index("[police]") < out.index("[nfra_12378]")
 

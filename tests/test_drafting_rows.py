@@ -57,6 +57,22 @@ def test_anonymised_rows_never_name_or_number_a_contact(view_of: Any) -> None:
     assert [row.target for row in rows] == ["群组或公开受众（约30人）", "借款人的家人", "借款人的朋友"]
 
 
+def test_anonymised_rows_take_the_contacts_names_and_numbers_out_of_the_notes(view_of: Any) -> None:
+    """A note the reporter wrote may name a contact ("打给了司马联系甲 139 0000 0991"): outside the police and the
+    courts the row keeps the note, with the name and the number replaced (issue 11, item 12)."""
+
+    def named_in_notes(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        incidents[0]["note"] = f"催收员说已经打给了{NAMES[0]}（{PHONES_WRITTEN[3]}）。"
+        return incidents
+
+    case = example("consumer-finance-30-contacts.yaml", contacts=with_named_contacts, incidents=named_in_notes)
+    rows = anonymised_incidents(view_of(case, "nfra_12378"))
+    assert rows[0].note == "催收员说已经打给了联系人1（联系人1的号码）"
+    assert rows[0].account == "报告人陈述：“催收员说已经打给了联系人1（联系人1的号码）”"
+    police = view_of(case, "police").incidents[0]
+    assert police.note == f"催收员说已经打给了{NAMES[0]}（{PHONES_WRITTEN[3]}）。"  # the police may see them
+
+
 def test_anonymised_rows_drop_the_notes_closing_full_stop_even_inside_a_quote(view_of: Any) -> None:
     def notes(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
         incidents[0]["note"] = "短信称：“请转告其尽快还款。”"

@@ -100,3 +100,52 @@ def test_days_since_and_continuation_after_a_12321_report() -> None:
     assert f["days_since_last_incident"] == 13
     assert f["continued_after_12321_report"] is True
     assert f["prior_channels"] == frozenset({"miit_12321"})
+
+
+# --- episodes, the 治安 limitation and guidelines dated by the act (issue 11 item 6) --------------------------------
+
+
+def test_acts_more_than_the_gap_apart_are_separate_episodes() -> None:
+    from jubao.features import conduct_episodes  # noqa: PLC0415
+
+    c = case(
+        call("2025-03-01 10:00"),
+        call("2025-05-30 10:00"),  # 90 days later: the same episode
+        call("2025-08-29 10:00", until="2025-09-02 10:00"),  # 91 days later: a new one, ending on 09-02
+    )
+    episodes = conduct_episodes(c, gap_days=90, today=date(2026, 3, 3))
+    assert [(e.start, e.end) for e in episodes] == [
+        (date(2025, 3, 1), date(2025, 5, 30)),
+        (date(2025, 8, 29), date(2025, 9, 2)),
+    ]
+    assert [e.months_unreported for e in episodes] == [9, 6]  # 2025-09-02 + 6 months = 2026-03-02, passed
+    assert len(conduct_episodes(c, gap_days=None, today=date(2026, 3, 3))) == 1
+    f = compute_features(c, today=date(2026, 3, 2), param={"policy.episode_gap_days": 90}.get)
+    assert (f["episodes"], f["months_unreported_to_police"]) == (2, 5)  # on the last day the window is still open
+
+
+def test_a_police_report_stops_the_clock_of_the_episode_it_covers() -> None:
+    c = case(call("2025-03-01 10:00"), prior_complaints=[{"channel": "police", "filed_on": "2025-04-15"}])
+    f = compute_features(c, today=date(2026, 11, 23), param={"policy.episode_gap_days": 90}.get)
+    assert f["months_unreported_to_police"] == 1
+    earlier = case(call("2025-03-01 10:00"), prior_complaints=[{"channel": "police", "filed_on": "2025-01-15"}])
+    none: dict[str, Any] = {}
+    assert compute_features(earlier, today=date(2026, 11, 23), param=none.get)["months_unreported_to_police"] == 20
+
+
+def test_repeated_behaviours_count_acts_not_incidents() -> None:
+    visit = {"time": "2026-10-01 10:00", "medium": "in_person", "target": {"kind": "borrower"},
+             "behaviours": ["home_or_work_visit"]}  # fmt: skip
+    assert features(case(visit))["repeated_behaviours"] == frozenset()
+    assert features(case({**visit, "count": 2}))["repeated_behaviours"] == frozenset({"home_or_work_visit"})
+
+
+def test_a_dated_guideline_is_applied_only_to_acts_after_it() -> None:
+    def guideline_on(name: str, day: date) -> object:
+        return {**NIGHT, "collection.max_calls_per_number_per_day": 6}.get(name) if day >= date(2026, 1, 30) else None
+
+    c = case(call("2025-06-03 23:30", count=10), call("2026-03-10 10:00"))
+    f = compute_features(c, today=date(2026, 11, 23), param=NIGHT.get, param_on=guideline_on)
+    assert f["night_contact"] is False  # the 2025 night calls predate the 22:00–08:00 window
+    assert f["max_calls_per_target_per_day"] == 1  # only days with the six-call limit in force are counted
+    assert compute_features(c, today=date(2026, 11, 23), param=NIGHT.get)["night_contact"] is True

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
 
-from jubao import load_case
+from jubao import Case, load_case
 from jubao.cli.main import cli
 from jubao.engine import Engine
-from jubao.plan import Plan, build_plan
+from jubao.plan import Plan, PlanStep, build_plan
 from jubao.plugins import load_plugins
 from jubao.testing import assert_matches_snapshot
 from tests.conftest import EXAMPLES, example_cases
@@ -107,6 +107,79 @@ def test_ics_has_one_event_per_dated_deadline_and_parses(runner: CliRunner, tmp_
     text = raw.decode("utf-8")
     assert "王晓明" not in text  # no personal data in the calendar file
     assert "138 0000 0101" not in text
+
+
+# --- issue 11 item 5: clocks follow who the institution is; a reply received is never overdue -----------------------
+
+
+def _plan_of(case: Case, as_of: date) -> Plan:
+    plugins = load_plugins()
+    with Engine(plugins=plugins) as engine:
+        evaluation = engine.evaluate(case, today=as_of)
+    return build_plan(case, evaluation, plugins, as_of=as_of)
+
+
+def _step(plan: Plan, channel: str) -> PlanStep:
+    return next(step for step in plan.steps if step.channel == channel)
+
+
+def test_the_consumer_complaint_clock_is_not_dated_for_a_financing_guarantor(runner: CliRunner) -> None:
+    plan = _plan(EXAMPLES / "guarantor-recourse.yaml", date(2026, 11, 23))
+    lender = _step(plan, "lender_complaint")
+    assert lender.status == "filed"  # complained on 2026-10-16, no reply
+    assert "complaint_reply" not in {d.deadline for d in lender.dates}
+    assert [d.id for d in lender.not_binding] == ["complaint_reply"]
+    output = runner.invoke(cli, ["plan", str(EXAMPLES / "guarantor-recourse.yaml"), "--as-of", "2026-11-23"]).output
+    section = output.split("第 1 步")[1].split("第 2 步")[0]
+    assert "机构作出处理决定并告知：法定答复期限：未找到" in section
+    assert "⚠ 已过期" not in section
+    explained = runner.invoke(cli, ["plan", str(EXAMPLES / "guarantor-recourse.yaml"), "--as-of", "2026-11-23",
+                                    "--explain"]).output  # fmt: skip
+    assert "依据：《银行业保险业消费投诉处理管理办法》（银保监会令2020年第3号）第四条" in explained
+
+
+def test_a_bank_borrower_keeps_the_consumer_complaint_clock() -> None:
+    lender = _step(_plan(CARD, date(2026, 11, 23)), "lender_complaint")
+    assert "complaint_reply" in {d.deadline for d in lender.dates}
+    assert lender.not_binding == ()
+
+
+def test_a_contact_reporter_gets_the_report_clocks_at_12378_not_the_consumer_clock() -> None:
+    plan = _plan(EXAMPLES / "contact-platform-consumer-finance.yaml", date(2026, 11, 23))
+    nfra = _step(plan, "nfra_12378")
+    dated = {d.deadline for d in nfra.dates}
+    assert "complaint_handling" not in dated
+    assert "report_acceptance" in dated
+    assert [d.id for d in nfra.not_binding] == ["complaint_handling"]
+    assert "complaint_reply" not in {d.deadline for d in _step(plan, "lender_complaint").dates}
+    assert nfra.documents[:2] == ("拨打 12378 通话要点", "举报信")  # no 金融消费投诉书 for a contact
+
+
+def _replied(reply_on: str | None) -> Case:
+    data = load_case(CARD).model_dump(mode="json", exclude_none=True)
+    prior = {**data["prior_complaints"][0], "reply_received": True}
+    if reply_on:
+        prior["reply_on"] = reply_on
+    data["prior_complaints"] = [prior]
+    return Case.model_validate(data)
+
+
+@pytest.mark.parametrize("reply_on", ["2026-11-27", None])
+def test_a_reply_received_is_never_shown_as_passed(reply_on: str | None, runner: CliRunner, tmp_path: Path) -> None:
+    # filed 2026-11-20, due 2026-12-07; viewed on 2027-02-01, long after the reply (dated or not) came
+    plan = _plan_of(_replied(reply_on), date(2027, 2, 1))
+    lender = _step(plan, "lender_complaint")
+    assert lender.status == "replied"
+    (reply,) = [d for d in lender.dates if d.deadline == "complaint_reply"]
+    assert reply.answered
+    assert not reply.passed
+    assert reply.answered_on == (date(2026, 11, 27) if reply_on else None)
+    target = tmp_path / "case.json"
+    target.write_text(_replied(reply_on).model_dump_json(), encoding="utf-8")
+    output = runner.invoke(cli, ["plan", str(target), "--as-of", "2027-02-01"]).output
+    section = output.split("第 1 步")[1].split("第 2 步")[0]
+    assert "⚠ 已过期" not in section
+    assert ("（已于 2026年11月27日 收到答复）" if reply_on else "（已收到答复）") in section
 
 
 @pytest.mark.parametrize("path", example_cases(), ids=lambda p: p.stem)

@@ -4,15 +4,40 @@ The promises users rely on: a contact's own version holds only what reached that
 contact's name or number, nothing the borrower wrote; the borrower's version counts contacts by relation and never
 names them; free text loses every contact's name and number however the number is written; and a web form's
 payload is read back from the (redacted) document, so it cannot say more than the readable version.
+
+The same redaction reaches every channel through ``CaseView`` (issue 11, item 12): notes, evidence descriptions,
+what an evidence item proves and its source, and replies to earlier complaints lose the contacts' names and numbers
+in every set not addressed to the police or a court (``Channel.names_contacts``), and in the 证据清单 all sets share.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from jubao import Case, Perspective, Redaction, form_payload, parse_case_text, vocab
+from jubao import (
+    Case,
+    Engine,
+    Perspective,
+    PluginSet,
+    Redaction,
+    drafting_context,
+    form_payload,
+    load_case,
+    parse_case_text,
+    vocab,
+)
+from jubao.drafting import render_core_template
+from jubao.evidence import fingerprint
 from jubao.markup import parse_markup
-from jubao.redaction import CONTACT_VIEW, REDACTED_NAME, REDACTED_PHONE
+from jubao.plugins import build_documents
+from jubao.redaction import CONTACT_VIEW, REDACTED_NAME, REDACTED_PHONE, ContactRedactor
+from tests.conftest import EXAMPLES
+
+TODAY = date(2026, 11, 23)
 
 BORROWER_CASE = """\
 reporter:
@@ -169,11 +194,9 @@ def test_the_borrowers_version_counts_contacts_by_relation_and_never_names_them(
     first = reports[0]
     assert (first.contacts_reached, first.relations) == (1, [vocab("Relation", "family")])
     assert [row.target for row in first.rows] == ["本人", f"联系人（{vocab('Relation', 'family')}）"]
-    # the borrower's own notes are kept, with the contacts' names and numbers taken out
-    assert first.self_notes == [
-        f"催收员说已经打给了{REDACTED_NAME}和{REDACTED_NAME}，还报出 {REDACTED_PHONE} 和 {REDACTED_PHONE} 两个号码。"
-    ]
-    assert reports[1].rows[0].content == f"短信发到 {REDACTED_PHONE}，说王晓明欠款。"
+    # the borrower's own notes are kept, with the contacts' names and numbers taken out (numbered as listed)
+    assert first.self_notes == ["催收员说已经打给了联系人1和联系人2，还报出 联系人2的号码 和 联系人1的号码 两个号码。"]
+    assert reports[1].rows[0].content == "短信发到 联系人2的号码，说王晓明欠款。"
 
 
 @pytest.mark.parametrize(
@@ -182,7 +205,8 @@ def test_the_borrowers_version_counts_contacts_by_relation_and_never_names_them(
      "138-0000-0102", "+8613800000102"],
 )  # fmt: skip
 def test_a_contacts_number_is_taken_out_however_it_is_written(borrower_case: Case, written: str) -> None:
-    assert Redaction(borrower_case).redact(f"号码：{written}。") == f"号码：{REDACTED_PHONE}。"
+    n = 2 if "5555" in written else 1
+    assert Redaction(borrower_case).redact(f"号码：{written}。") == f"号码：{REDACTED_PHONE.format(n=n)}。"
 
 
 def test_numbers_and_words_that_are_not_a_contacts_stay(borrower_case: Case) -> None:
@@ -193,7 +217,8 @@ def test_numbers_and_words_that_are_not_a_contacts_stay(borrower_case: Case) -> 
 def test_evidence_keeps_its_numbering_and_loses_the_contacts_data(borrower_case: Case) -> None:
     lines = Redaction(borrower_case).evidence_lines()
     assert [line.label for line in lines] == ["证据1", "证据2"]
-    assert lines[1].description == f"{REDACTED_NAME}的书面说明（电话 {REDACTED_PHONE}）"
+    assert lines[1].description == "联系人1的书面说明（电话 联系人1的号码）"
+    assert (REDACTED_NAME.format(n=1), REDACTED_PHONE.format(n=1)) == ("联系人1", "联系人1的号码")
 
 
 def test_a_contact_who_files_describes_only_what_reached_them() -> None:
@@ -238,3 +263,99 @@ def test_a_form_payload_is_read_back_from_the_document() -> None:
         "证据": ["证据1", "证据2"],
         "_说明": "字段以页面为准。",
     }
+
+
+# --- every channel, through CaseView (issue 11, item 12) ------------------------------------------------------------
+
+EMPLOYER_CASE = EXAMPLES / "credit-card-employer.yaml"
+HR = ("赵人事", "010 5555 0110", "01055550110", "+861055550110")
+"""Contact 1 of the example (the employer's HR, on a landline), as the case's free text might spell them."""
+NAMING = {"police", "court_civil"}
+
+
+def _employer_case(**changes: Any) -> Case:
+    """The example with contact 1's name and number also in a note and in a reply to an earlier complaint."""
+    data = load_case(EMPLOYER_CASE).model_dump(mode="json")
+    data["incidents"][1]["note"] = "对赵人事（电话 01055550110）说王晓明欠款不还。"
+    data["prior_complaints"][0].update(reply_received=True, reply_summary="称已向赵人事（+861055550110）核实。")
+    data["evidence"][2]["source"] = "赵人事提供，电话 010 5555 0110"
+    data.update(changes)
+    return Case.model_validate(data)
+
+
+def _drafted(plugins: PluginSet, engine: Engine, case: Case) -> dict[tuple[str, str], str]:
+    evaluation = engine.evaluate(case, today=TODAY)
+    texts = {
+        (route.channel, document.id): document.text()
+        for route in evaluation.routes
+        for document in build_documents(plugins, route.channel, case, evaluation)
+    }
+    evidence = render_core_template(
+        "evidence_list",
+        drafting_context(plugins, None, case, evaluation),
+        document_id="evidence_list",
+        fingerprints={p.id: p for p in fingerprint(case, Path())},
+    )
+    texts["证据清单", "evidence_list"] = evidence.text()
+    return texts
+
+
+def test_no_set_outside_police_and_court_names_a_contact_in_free_text(plugins: PluginSet, engine: Engine) -> None:
+    """ "赵人事" used to leak through evidence descriptions into the lender, 12378 and 12315 sets and the 证据清单."""
+    texts = _drafted(plugins, engine, _employer_case())
+    channels = {channel for channel, _ in texts}
+    assert {"lender_complaint", "nfra_12378", "samr_12315", "police", "court_civil"} <= channels
+    for (channel, document), text in texts.items():
+        if channel in NAMING or document.startswith("contact_1_"):  # contact 1's own 12321 report names them
+            continue
+        leaked = [secret for secret in HR if secret in text]
+        assert not leaked, (channel, document, leaked)
+    lender = texts["lender_complaint", "complaint"]
+    assert "单位人事部联系人1的书面说明" in lender
+    assert "报告人陈述：“对联系人1（电话 联系人1的号码）说王晓明欠款不还”" in lender  # the borrower's own name stays
+    assert "联系人1提供，电话 联系人1的号码" in texts["证据清单", "evidence_list"]
+    assert "称已向联系人1（联系人1的号码）核实" in texts["nfra_12378", "complaint"]
+
+
+def test_the_police_and_the_court_still_see_the_contacts(plugins: PluginSet, engine: Engine) -> None:
+    texts = _drafted(plugins, engine, _employer_case())
+    assert "单位人事部赵人事的书面说明" in texts["police", "complaint"]
+    assert "赵人事" in texts["court_civil", "complaint_borrower"]
+
+
+def test_a_case_view_redacts_unless_its_channel_names_contacts(view_of: Any) -> None:
+    case = _employer_case()
+    for channel in ("nfra_12378", "lender_complaint", "samr_12315", "miit_12321"):
+        view = view_of(case, channel)
+        assert not view.names_contacts
+        rows = [*view.incidents, *view.evidence, *view.contacts, *view.prior_complaints]
+        printed = repr([value for row in rows for value in vars(row).values() if isinstance(value, str)])
+        assert not [secret for secret in HR if secret in printed], channel
+        assert view.contacts[0].name == "联系人1"
+        assert view.incidents[1].target_named == view.incidents[1].target == "借款人的单位/雇主"
+    police = view_of(case, "police")
+    assert police.names_contacts
+    assert police.evidence[2].description == "单位人事部赵人事的书面说明，说明被告知欠款及要求单位督促还款"
+    assert police.incidents[1].target_named == "借款人的单位/雇主（赵人事）"
+    assert police.contacts[0].phone == "010 5555 0110"
+
+
+def test_only_the_police_and_the_court_declare_that_they_name_contacts(plugins: PluginSet) -> None:
+    assert {cid for cid, channel in plugins.channels.items() if channel.names_contacts} == NAMING
+
+
+def test_the_redaction_keeps_the_borrowers_and_the_reporters_own_data() -> None:
+    case = parse_case_text(BORROWER_CASE.replace("name: 王晓红", "name: 王晓"))
+    redact = ContactRedactor(case)
+    assert redact("王晓明说王晓接到电话。") == "王晓明说联系人1接到电话。"  # 王晓 does not cut 王晓明
+    assert redact("本人电话 138 0000 0101。") == "本人电话 138 0000 0101。"
+    # A contact who files and is also listed among the contacts keeps their own name and number.
+    listed = parse_case_text(CONTACT_FILES_CASE.replace("phone: 139 0000 0777", "phone: 138 0000 0601"))
+    assert ContactRedactor(listed)("孙朋友的号码 13800000601。") == "孙朋友的号码 13800000601。"
+    assert ContactRedactor(parse_case_text(CONTACT_FILES_CASE.replace("      name: 孙朋友\n", "")))("x") is not None
+
+
+def test_numbers_are_taken_out_only_whole() -> None:
+    redact = ContactRedactor(parse_case_text(BORROWER_CASE))
+    assert redact("13800001020 和 913800000102") == "13800001020 和 913800000102"
+    assert redact("(010)5555-0110；0086 10 5555 0110") == "联系人2的号码；联系人2的号码"
