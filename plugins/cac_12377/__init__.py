@@ -5,25 +5,57 @@ information without a lawful basis; anyone may complain to the departments with 
 (《个人信息保护法》 Arts 60, 61, 65). The channel's facts are data in ``channel.yaml``; the complaint is
 ``templates/pi_complaint.md.j2``.
 
-Code remains only to hand the template two values ``ctx`` does not offer, both from ``jubao``'s shared rows:
+Code remains only to hand the template values ``ctx`` does not offer, from ``jubao``'s shared rows:
 
 * ``rows`` — the incidents with the people reached named by their relation only (a complaint to a regulator
-  does not need the contacts' names; jubao puts them only in police, court and the contacts' own filings);
+  does not need the contacts' names; jubao puts them only in police, court and the contacts' own filings). A
+  contact who files describes only what reached them (``reached_me``), as every contact's own filing does; if
+  no incident is recorded as reaching them, all incidents are shown and none is said to have reached them;
+* ``acts`` and ``behaviours`` — counted over those rows;
 * ``online`` — what was posted in group chats or on social media (``None`` if nothing), for the request to take
-  it down.
+  it down;
+* ``card`` — a credit card's debt: the parties are 发卡机构 and 持卡人.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from jubao import CaseView, DraftingContext, TemplateChannel, anonymised_incidents, online_summary
+from jubao import (
+    CaseView,
+    DraftingContext,
+    Redaction,
+    TemplateChannel,
+    anonymised_incidents,
+    online_summary,
+    vocab,
+)
 
 
 def template_values(context: DraftingContext) -> dict[str, Any]:
     """The incidents by relation only, and what was posted online (see the module docstring)."""
     view = CaseView(context)
-    return {"rows": anonymised_incidents(view), "online": online_summary(view)}
+    rows = anonymised_incidents(view)
+    reached_me = False
+    if not view.reporter_is_borrower:
+        redaction = Redaction(context.case)
+        who = redaction.reporter()
+        own = [replace(row, target="投诉举报人") for row in rows if redaction.reaches(who, row.incident)]
+        reached_me = bool(own)
+        rows = own or rows
+    card = view.credit_card
+    if card:
+        rows = [replace(row, target=row.target.replace("借款人", "持卡人")) for row in rows]
+    behaviours = dict.fromkeys(vocab("Behaviour", b) for row in rows for b in row.incident.behaviours)
+    return {
+        "rows": rows,
+        "reached_me": reached_me,
+        "acts": sum(row.count for row in rows),
+        "behaviours": list(behaviours),
+        "online": online_summary(view),
+        "card": card,
+    }
 
 
 plugin = TemplateChannel(__name__, values=template_values)

@@ -15,9 +15,17 @@ Documents:
 * ``complaint_contact`` — the reporting contact's complaint (peace of private life, their own phone number),
   when a contact reports;
 * ``complaint_contact_<n>`` — when the borrower reports, one complaint for each reached contact ``n`` (numbered
-  as in ``contacts.reached``) who is willing to report;
+  as in ``contacts.reached``) who is willing to report — except a contact reached only on the employer's landline
+  (relation ``employer`` and a fixed-line number): a company switchboard is not a natural person's phone, so a staff
+  member's own suit over it would be very weak; the borrower's complaint carries a note saying so instead;
 * ``preservation_pre_suit``, ``preservation_in_suit``, ``personality_injunction`` — for the reporter; when the
   harassment is not ongoing they carry a note that courts grant them only in urgent cases.
+
+Parties follow the collecting party's role (``lender.creditor_role``): a financing guarantor that paid the lender
+is sued as 融资担保公司（追偿权人） and never called 出借人; a debt buyer as 债权受让人; a platform as the App's
+operator, with its funder as the lender. A credit card — the signal is a bank (``lender.kind`` ``bank``) whose name,
+App name or licence type contains 信用卡 — is worded 发卡机构 / 持卡人 / 信用卡欠款. All notes (``> …``) move to the
+channel's guide; the filings state only what the case holds.
 """
 
 from __future__ import annotations
@@ -31,15 +39,19 @@ from jubao import (
     Behaviour,
     Case,
     CaseView,
+    ConsentAnswer,
     Contact,
+    CreditorRole,
     Document,
     Drafter,
     DraftingContext,
+    LenderKind,
     Medium,
     Relation,
     ReporterRole,
     TargetKind,
     TemplateChannel,
+    trim_note,
     vocab,
     zh_date,
     zh_phone,
@@ -71,6 +83,28 @@ REPUTATION_HARM = frozenset({Behaviour.DEFAMATION, Behaviour.DOCTORED_IMAGES})
 # Posts that stay visible until removed: a group chat or social-media post showing images or personal data.
 PUBLIC_MEDIA = frozenset({Medium.GROUP_CHAT, Medium.SOCIAL_POST})
 PUBLISHED = frozenset({Behaviour.DOCTORED_IMAGES, Behaviour.PERSONAL_DATA_EXPOSURE, Behaviour.DEFAMATION})
+# Conduct towards a third party that tells them of the debt (an incident with no behaviour recorded is plain dunning
+# of the third party, which tells them too).
+DISCLOSURE = frozenset(
+    {
+        Behaviour.DEBT_DISCLOSURE,
+        Behaviour.DEMAND_PAYMENT_FROM_THIRD_PARTY,
+        Behaviour.PERSONAL_DATA_EXPOSURE,
+        Behaviour.DOCTORED_IMAGES,
+        Behaviour.DEFAMATION,
+        Behaviour.GROUP_BLAST,
+    }
+)
+LANDLINE = "固定电话号码"
+"""``CaseView.phone_kind`` of a fixed line."""
+# Sector rules that bar an institution from collecting from third parties unrelated to the debt, by its kind
+# (provision id in the statute library, and how the filing names the institution).
+CREDIT_CARD_RULE = "credit_card_rules.collection"
+SECTOR_RULES = {
+    LenderKind.CONSUMER_FINANCE: ("consumer_finance_rules.collection", "消费金融公司"),
+    LenderKind.MICROLOAN: ("microloan_rules.collection", "小额贷款公司"),
+    LenderKind.ONLINE_MICROLOAN: ("microloan_rules.collection", "小额贷款公司"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,53 +119,81 @@ class Party:
     phone: str | None
     relation: str | None  # to the borrower, for a contact
     spouse: bool = False  # the borrower's spouse: the debt may be argued to be a joint marital debt
+    phone_word: str = "联系方式"  # 手机号码 / 固定电话号码 / 电话号码 (CaseView.phone_kind), 联系方式 with no number
+    company_line: bool = False  # reached on the employer's landline: not a natural person's phone
 
 
 @dataclass(frozen=True)
 class Defendant:
     """An organisation (or unknown operator) sued or named as respondent."""
 
-    role: str  # 放贷机构 / 资金方 / 催收机构
+    role: str  # 出借人 / 发卡机构 / 融资担保公司，追偿权人 / 债权受让人 / 借款 App 运营方 / 资金方 / 催收机构
     name: str | None
     app_name: str | None
     credit_code: str | None
     acting_for: str | None
     numbers: tuple[str, ...]
+    address: str | None = None  # 住所, where the case gives it (lender.address)
 
 
 def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
     view = drafter.view()
     case = context.case
-    common = _common(context)
-    reporter = _reporter_party(case)
+    reporter = _reporter_party(view)
+    common = _common(context, view)
+    common["company_lines"] = [
+        _contact_party(view, c)
+        for c in case.contacts.reached
+        if c.willing_to_report and case.reporter.role is ReporterRole.BORROWER and view.company_line(c)
+    ]
+    common["contact_suits"] = case.reporter.role is ReporterRole.BORROWER and any(
+        c.willing_to_report and not view.company_line(c) for c in case.contacts.reached
+    )
     whole = _scope(view, None)
     version = "borrower" if case.reporter.role is ReporterRole.BORROWER else "contact"
+    cause = _cause(version, reporter, common["disclosed"])
     documents = [
         drafter.render(
             "complaint", document_id=f"complaint_{version}", formats=FORMATS, plaintiff=reporter, version=version,
-            contact=None, scope=whole, **common,
+            contact=None, scope=whole, cause=cause, **common,
         )
     ]  # fmt: skip
     if version == "borrower":
         # One complaint per reached contact who is willing to sue, numbered as in contacts.reached (no names).
         for number, contact in enumerate(case.contacts.reached, start=1):
-            if not contact.willing_to_report:
-                continue
+            if not contact.willing_to_report or view.company_line(contact):
+                continue  # a staff member reached on the company switchboard: see the note in the borrower's complaint
             scope = _scope(view, contact.id)
-            extra = {**common, "ongoing": _recent(context, scope)}
+            party = _contact_party(view, contact)
+            extra = {**common, "ongoing": _recent(context, scope), "cause": _cause("contact", party, False)}
             documents.append(
                 drafter.render(
                     "complaint", document_id=f"complaint_contact_{number}", formats=FORMATS,
-                    plaintiff=_contact_party(contact), version="contact", contact=contact, scope=scope, **extra,
+                    plaintiff=party, version="contact", contact=contact, scope=scope, **extra,
                 )
             )  # fmt: skip
     for template in ("preservation_pre_suit", "preservation_in_suit", "personality_injunction"):
         documents.append(
             drafter.render(
-                template, formats=FORMATS, applicant=reporter, version=version, contact=None, scope=whole, **common
+                template,
+                formats=FORMATS,
+                applicant=reporter,
+                version=version,
+                contact=None,
+                scope=whole,
+                cause=cause,
+                **common,
             )
         )
     return documents
+
+
+def _cause(version: str, party: Party, disclosed: bool) -> str:
+    """The cause of action (案由) the filings name: a contact's own number is their personal information (not a
+    company switchboard); the borrower's personal information is at issue once the debt reached third parties."""
+    if version == "contact":
+        return "隐私权纠纷" if party.company_line else "隐私权纠纷、个人信息保护纠纷"
+    return "隐私权纠纷、个人信息保护纠纷" if disclosed else "隐私权纠纷"
 
 
 def full_stop(text: str) -> str:
@@ -142,8 +204,10 @@ def full_stop(text: str) -> str:
 # --- what the templates need beyond CaseView ------------------------------------------------------------------
 
 
-def _common(context: DraftingContext) -> dict[str, Any]:
+def _common(context: DraftingContext, view: CaseView) -> dict[str, Any]:
     case, evaluation = context.case, context.evaluation
+    card = case.is_credit_card
+    third_party = [i for i in case.incidents if i.target.kind is not TargetKind.BORROWER]
     behaviours = {b for incident in case.incidents for b in incident.behaviours}
     borrower_behaviours = {
         b for incident in case.incidents if incident.target.kind is TargetKind.BORROWER for b in incident.behaviours
@@ -152,14 +216,29 @@ def _common(context: DraftingContext) -> dict[str, Any]:
     borrower_night = bool(evaluation.features.get("night_contact_to_borrower"))
     return {
         "full": full_stop,
-        "defendants": _defendants(case),
+        "account": account,
+        "defendants": _defendants(case, card),
+        "terms": view.debt_terms,
+        # The debt reached third parties: a contact was told of it or asked to pay (or simply dunned).
+        "disclosed": any(not set(i.behaviours) or set(i.behaviours) & DISCLOSURE for i in third_party),
+        "people_reached": _people_reached(case),
+        # The contact list was read from the borrower's phone: only then is it the borrower's data to have deleted.
+        "contact_list_read": case.contacts.harvested_list_size is not None
+        or case.debt.contact_list_consent is ConsentAnswer.YES,
+        "sector_rule": _sector_rule(context, view, card),
         "ongoing": evaluation.classification.ongoing,
         "borrower_harassed": bool(harassment) or borrower_night,
         "borrower_harassment": [vocab("Behaviour", b) for b in Behaviour if b in harassment],
+        # How the borrower's peace was intruded on: the harassment seen, else plain collection — 反复 only when the
+        # borrower was reached more than once.
+        "intrusion": "、".join(
+            [vocab("Behaviour", b) for b in Behaviour if b in harassment] + (["夜间催收"] if borrower_night else [])
+        )
+        or ("反复催收" if sum(i.count for i in case.incidents if i.target.kind is TargetKind.BORROWER) > 1 else "催收"),
         "borrower_night": borrower_night,
         "reputation_harm": bool(behaviours & REPUTATION_HARM),
         "published": any(i.medium in PUBLIC_MEDIA and set(i.behaviours) & PUBLISHED for i in case.incidents),
-        "credit_card": bool(case.lender.name and "信用卡" in case.lender.name),
+        "credit_card": card,
         "employer_told": _employer_told(case),
         "group_reached": any(i.target.kind is TargetKind.GROUP for i in case.incidents),
         "witness_evidence": any(e.kind.value == "witness_statement" for e in case.evidence),
@@ -243,10 +322,11 @@ def _relation(relation: Relation | None) -> str | None:
     return vocab("Relation", relation)
 
 
-def _reporter_party(case: Case) -> Party:
-    reporter = case.reporter
+def _reporter_party(view: CaseView) -> Party:
+    reporter = view.case.reporter
     sex, birth = _from_id_number(reporter.id_number)
     relation = _relation(reporter.relation_to_borrower)
+    company_line = reporter.relation_to_borrower is Relation.EMPLOYER and view.phone_kind(reporter.phone) == LANDLINE
     return Party(
         name=reporter.name,
         sex=sex,
@@ -256,10 +336,12 @@ def _reporter_party(case: Case) -> Party:
         phone=zh_phone(reporter.phone) or None,
         relation=relation,
         spouse=reporter.relation_to_borrower is Relation.SPOUSE,
+        phone_word=_phone_word(view, reporter.phone),
+        company_line=company_line,
     )
 
 
-def _contact_party(contact: Contact) -> Party:
+def _contact_party(view: CaseView, contact: Contact) -> Party:
     return Party(
         name=contact.name,
         sex=None,
@@ -269,19 +351,76 @@ def _contact_party(contact: Contact) -> Party:
         phone=zh_phone(contact.phone) or None,
         relation=_relation(contact.relation),
         spouse=contact.relation is Relation.SPOUSE,
+        phone_word=_phone_word(view, contact.phone),
+        company_line=view.company_line(contact),
     )
 
 
-def _defendants(case: Case) -> list[Defendant]:
-    """The lender (or App operator), the funding institution of a platform loan, and each named agency:
-    joint tortfeasors (民法典 1168, 1169). Unnamed collectors are not parties; their numbers go in the facts."""
+def _phone_word(view: CaseView, number: str | None) -> str:
+    """What the filing calls the party's number: never 手机号码 for a landline; 联系方式 when the case has none
+    (the collectors may have reached them on WeChat)."""
+    return view.phone_kind(number) if number else "联系方式"
+
+
+def _people_reached(case: Case) -> int:
+    """How many individual people other than the borrower were reached (listed contacts, and unlisted ones by
+    relation) — not a group's audience, which the filings state separately."""
+    listed = {c.id for c in case.contacts.reached}
+    unlisted: set[str] = set()
+    for incident in case.incidents:
+        target = incident.target
+        if target.kind is not TargetKind.CONTACT:
+            continue
+        if target.contact is not None:
+            listed.add(target.contact)
+        else:
+            unlisted.add(target.relation.value if target.relation else "")
+    return len(listed) + len(unlisted)
+
+
+def _sector_rule(context: DraftingContext, view: CaseView, card: bool) -> dict[str, Any] | None:
+    """The sector rule that bars the defendant's kind of institution from collecting from third parties, if one
+    applies to a defendant and was in force for the conduct (a 2024 rule is not cited against 2023 conduct).
+    A guarantor or debt buyer is not bound by its original creditor's sector rule."""
+    lender = context.case.lender
+    role = lender.creditor_role
+    provision, subject, funder = None, "", False
+    if card:
+        provision, subject = CREDIT_CARD_RULE, "发卡银行"
+    elif role in (CreditorRole.LENDER, CreditorRole.PLATFORM) and lender.kind in SECTOR_RULES:
+        provision, subject = SECTOR_RULES[lender.kind]
+    elif lender.funding_institution is not None and lender.funding_institution.kind in SECTOR_RULES:
+        (provision, subject), funder = SECTOR_RULES[lender.funding_institution.kind], True
+    if provision is None or context.library().provision(provision).on(view.as_of) is None:
+        return None
+    return {"id": provision, "subject": subject, "funder": funder}
+
+
+def account(who: str, note: str) -> str:
+    """A reporter's note quoted as someone's account — 原告陈述：“…” — never pasted as the filing's own statement
+    (notes are in the reporter's words: "打给我爸爸"). Quotation marks inside become ‘…’."""
+    text = trim_note(note)
+    if text.startswith("“") and text.endswith("”") and text.count("“") == 1 and text.count("”") == 1:
+        return f"{who}陈述，内容为：{text}"  # the note is just the message, already quoted
+    inner = text.replace("“", "‘").replace("”", "’")
+    return f"{who}陈述：“{inner}”"
+
+
+def _defendants(case: Case, card: bool) -> list[Defendant]:
+    """The collecting party, the funding institution of a platform loan, and each named agency: joint tortfeasors
+    (民法典 1168, 1169). Unnamed collectors are not parties; their numbers go in the facts. The collecting party is
+    named by its role: a guarantor never lent the money, a debt buyer holds an assigned claim."""
     lender = case.lender
-    role = "出借人"
-    if lender.kind.value == "loan_platform":
-        role = "借款 App 运营方"
-    elif lender.kind.value == "financing_guarantee":
-        role = "融资担保公司"
-    parties = [Defendant(role, lender.name, lender.app_name, lender.credit_code, None, ())]
+    role = lender.creditor_role
+    if role is CreditorRole.GUARANTOR:
+        label = "融资担保公司，追偿权人"
+    elif role is CreditorRole.DEBT_BUYER:
+        label = "债权受让人"
+    elif role is CreditorRole.PLATFORM or lender.funding_institution is not None:
+        label = "借款 App 运营方" if lender.app_name else "助贷机构"
+    else:
+        label = "发卡机构" if card else "出借人"
+    parties = [Defendant(label, lender.name, lender.app_name, lender.credit_code, None, (), lender.address)]
     if lender.funding_institution is not None:
         funder = lender.funding_institution
         parties.append(Defendant("资金方、出借人", funder.name, None, funder.credit_code, None, ()))

@@ -3,13 +3,17 @@
 12300 takes appeals against carriers, after the user has complained to the carrier and got no reply within 15
 days or an unsatisfactory one (reference §1.8, 《电信用户申诉处理办法》 Art. 10). For 爆通讯录 that is the narrow
 case of a carrier that does nothing about harassing numbers already reported (to 12321 or to the carrier). So
-this plugin writes two documents, in order:
+this plugin writes, in order:
 
-* ``carrier_complaint`` — the complaint to the carrier itself (step 1, with the 15-day clock);
+* ``carrier_complaint`` — the complaint to the carrier itself (step 1, with the 15-day clock), unless the case
+  already records an unresolved complaint to a carrier (``carrier_complaints``);
 * ``appeal`` — the 申诉书 to the appeal centre of the carrier's province, with the contents Art. 12 requires
   (name, address, phone, postcode; the respondent's name and address; request, reasons and facts; date) and
-  the Art. 10 conditions stated (the prior complaint to the carrier stays a visible blank: the case format has
-  no place for it; the 12321 reports come from ``prior_complaints``).
+  the Art. 10(4) condition stated from the case: the complaint to the carrier (which carrier, date, 工单号) and
+  its answer, or that it did not answer within its period (``jubao.carrier_appeal``, counted like the plan); a
+  visible blank when the case records no complaint to a carrier. One appeal per carrier complained to
+  (``appeal_<carrier>`` when there are several: each is a separate respondent). The 12321 reports come from
+  ``prior_complaints``.
 
 The per-number facts and the redaction of contacts' names come from ``jubao.Redaction`` (the same counts as
 the 12321 reports; a carrier is not the police, so contacts are counted, never named). The carrier is never
@@ -24,6 +28,8 @@ from typing import Any
 
 from jubao import (
     CASE_TIMEZONE,
+    CarrierAppeal,
+    CarrierComplaint,
     Document,
     Drafter,
     DraftingContext,
@@ -34,8 +40,14 @@ from jubao import (
     TargetKind,
     TemplateChannel,
     blank,
+    carrier_appeal,
+    vocab,
     zh_date,
+    zh_phone,
 )
+
+CARRIER_REPLY_DAYS = "telecom.carrier_reply_days"
+"""The carrier's period, the rules parameter the routing reads (the plan counts the same from ``carrier_reply``)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,39 @@ class Span:
         return f"于{self.first}" if self.first == self.last else f"自{self.first}至{self.last}"
 
 
+@dataclass(frozen=True)
+class CarrierRow:
+    """One complaint already made to the carrier, as the appeal states it."""
+
+    filed_on: str
+    reference: str
+    numbers: list[str]
+    """The numbers it was about (empty: not recorded, i.e. the numbers above)."""
+    replied: bool
+    reply_on: str
+    reply: str
+    """What the answer said, without its closing full stop."""
+
+
+@dataclass(frozen=True)
+class CarrierStep:
+    """Where the case stands with one carrier (or with none), for the appeal's Art. 10(4) paragraph."""
+
+    status: str
+    """``none`` (no complaint recorded), ``awaiting_reply``, ``replied`` or ``unanswered`` (``jubao.CarrierAppeal``)."""
+    carrier: str
+    """The carrier's id (``china_mobile`` …), empty when none is recorded."""
+    brand: str
+    """中国移动 / 中国联通 / 中国电信 / 中国广电; empty for another carrier or none."""
+    rows: list[CarrierRow]
+    due: str
+    """The last day of the carrier's period for the complaint that decides (empty once it answered)."""
+    opens: str
+    """The first day the appeal is possible (empty when not known)."""
+    numbers: list[str]
+    """The numbers complained about to this carrier (empty: not recorded)."""
+
+
 def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
     redaction = Redaction(context.case)
     if not redaction.numbers:
@@ -74,9 +119,82 @@ def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
         "span": span(redaction, who, used),
         "numbers": [redaction.number_report(who, number) for number in redaction.numbers],
         "after_report": after_report(context, redaction, who, used),
+        "reports_12321": reports_12321(context, redaction),
         "evidence": redaction.evidence_lines(),
     }
-    return [drafter.render("carrier_complaint", **extra), drafter.render("appeal", **extra)]
+    steps = carrier_steps(context, redaction)
+    documents = []
+    if steps[0].status == "none":  # nothing unresolved with a carrier yet: step 1 is the complaint to it
+        documents.append(drafter.render("carrier_complaint", carrier=steps[0], **extra))
+    for step in steps:
+        document_id = f"appeal_{step.carrier}" if len(steps) > 1 else "appeal"
+        documents.append(drafter.render("appeal", document_id=document_id, carrier=step, **extra))
+    return documents
+
+
+def carrier_steps(context: DraftingContext, redaction: Redaction) -> list[CarrierStep]:
+    """One step per carrier with an unresolved complaint made by the document date (each is a respondent of its
+    own), or a single ``none`` step when there is none."""
+    case, today = context.case, context.evaluation.today
+    days = context.param(CARRIER_REPLY_DAYS)
+    pending = [c for c in case.carrier_complaints if c.filed_on <= today and not c.resolved]
+    carriers = list(dict.fromkeys(c.carrier for c in sorted(pending, key=lambda c: c.filed_on)))
+    steps = []
+    for carrier in carriers:
+        own = tuple(c for c in pending if c.carrier is carrier)
+        appeal = carrier_appeal(case.model_copy(update={"carrier_complaints": own}), today=today, reply_days=days)
+        steps.append(_step(appeal, carrier.value, redaction))
+    return steps or [CarrierStep(status="none", carrier="", brand="", rows=[], due="", opens="", numbers=[])]
+
+
+def _step(appeal: CarrierAppeal, carrier: str, redaction: Redaction) -> CarrierStep:
+    rows = [_row(c, redaction) for c in appeal.complaints]
+    numbers = list(dict.fromkeys(n for row in rows for n in row.numbers))
+    return CarrierStep(
+        status=appeal.status,
+        carrier=carrier,
+        brand="" if carrier == "other" else vocab("Carrier", carrier),
+        rows=rows,
+        due=zh_date(appeal.reply_due) if appeal.reply_due and appeal.status != "replied" else "",
+        opens=zh_date(appeal.opens_on) if appeal.opens_on else "",
+        numbers=numbers,
+    )
+
+
+def _row(complaint: CarrierComplaint, redaction: Redaction) -> CarrierRow:
+    return CarrierRow(
+        filed_on=zh_date(complaint.filed_on),
+        reference=complaint.reference_number or "",
+        numbers=[zh_phone(n) for n in complaint.about_numbers],
+        replied=complaint.reply_received,
+        reply_on=zh_date(complaint.reply_on) if complaint.reply_on else "",
+        reply=_summary(redaction, complaint.reply_summary),
+    )
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A 12321 report already made (``prior_complaints``, channel ``miit_12321``)."""
+
+    filed_on: str
+    reference: str
+    reply: str
+
+
+def reports_12321(context: DraftingContext, redaction: Redaction) -> list[ReportRow]:
+    """The 12321 reports already made, oldest first, with their answers' summaries redacted (free text)."""
+    made = sorted((p for p in context.case.prior_complaints if p.channel == "miit_12321"), key=lambda p: p.filed_on)
+    return [
+        ReportRow(
+            filed_on=zh_date(p.filed_on), reference=p.reference_number or "", reply=_summary(redaction, p.reply_summary)
+        )
+        for p in made
+    ]
+
+
+def _summary(redaction: Redaction, text: str | None) -> str:
+    """A reply's summary as the reporter recorded it: contacts' names and numbers taken out, no closing stop."""
+    return redaction.redact(text or "").strip().rstrip("。.；;")
 
 
 def span(redaction: Redaction, who: Perspective, used: list[Incident]) -> Span:

@@ -31,7 +31,7 @@ def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
         return []  # nothing 12321 takes: no number, no call, no SMS (e.g. only home visits or WeChat)
     reporter = redaction.reporter()
     documents = [
-        _report(drafter, redaction, reporter, number, f"report_{index}")
+        _report(drafter, redaction, reporter, number, f"report_{index}", first=index == 1)
         for index, number in enumerate(redaction.numbers or [None], start=1)
     ]
     if has_sms(context.case):
@@ -54,7 +54,17 @@ def _contact_reports(drafter: Drafter, redaction: Redaction, contact: Perspectiv
     return []
 
 
-def _report(drafter: Drafter, redaction: Redaction, who: Perspective, number: str | None, document_id: str) -> Document:
+def _report(
+    drafter: Drafter,
+    redaction: Redaction,
+    who: Perspective,
+    number: str | None,
+    document_id: str,
+    *,
+    first: bool = False,
+) -> Document:
+    """One report. ``first``: the set's first, which carries the notes about 12321 itself (they go to the guide
+    once, not once per report)."""
     document = drafter.render(
         "report",
         document_id=document_id,
@@ -62,6 +72,7 @@ def _report(drafter: Drafter, redaction: Redaction, who: Perspective, number: st
         who=who,
         report=redaction.number_report(who, number),
         all_numbers=redaction.numbers,
+        first=first,
     )
     return document.model_copy(update={"payload": form_payload(document)})
 

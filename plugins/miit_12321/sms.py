@@ -1,7 +1,8 @@
 """The SMS senders of a case, for the text forwarded to 12321 (12321 takes spam SMS forwarded to it).
 
 One entry per number that sent SMS. The text is worded so that anyone who received the messages may send it from
-their own phone: no names, no notes, and the people reached only as 借款人 / 借款人的通讯录联系人.
+their own phone: no names, no notes, and the people reached only as 借款人 / 借款人的联系人 (never "通讯录": the
+number may have come from the loan application, not the contact list).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class SmsSender:
     count: int
     behaviours: list[str]
     reached: str
-    """Who received them, neutrally: 借款人 / 借款人的通讯录联系人 / both."""
+    """Who received them, neutrally: 借款人 / 借款人的联系人 / both."""
 
 
 def has_calls_or_sms(case: Case) -> bool:
@@ -57,5 +58,5 @@ def _reached(kinds: set[TargetKind]) -> str:
     borrower = TargetKind.BORROWER in kinds
     others = bool(kinds - {TargetKind.BORROWER})
     if borrower and others:
-        return "借款人及其通讯录联系人"
-    return "借款人" if borrower else "借款人的通讯录联系人"
+        return "借款人及其联系人"
+    return "借款人" if borrower else "借款人的联系人"

@@ -1,13 +1,19 @@
 """Built-in channel: 12378 / 国家金融监督管理总局 — a consumer 投诉 and a violation 举报 (reference §1.2, §1.3).
 
 12378 is NFRA's banking-and-insurance consumer line, not a telecom line. The two procedures have different
-acceptance rules and clocks, so the channel produces three documents: the 通话要点 for the hotline, a written
-投诉书 (forwarded to the institution: 15 → 30 → +30 days) and a 举报信 under 《银行保险违法行为举报处理办法》
-(15 days to accept, 60 (+30) to decide). The 信访 clocks for escalating are declared in ``channel.yaml``.
+acceptance rules and clocks, so the channel produces up to three documents: the 通话要点 for the hotline (an aid the
+caller keeps), a written 投诉书 (forwarded to the institution: 15 → 30 → +30 days) and a 举报信 under
+《银行保险违法行为举报处理办法》 (15 days to accept, 60 (+30) to decide). The 信访 clocks for escalating are declared
+in ``channel.yaml``.
+
+Only a consumer of the institution has a consumer complaint: a borrower's contact who reports is no 金融消费者, so
+their set holds the phone script and the 举报信 only, and no document of theirs states the consumer-complaint clock
+(``complaint_handling`` declares whom it binds: ``Deadline.applies_to``).
 
 Code remains for what ``ctx`` does not know: whom the filings are against (``jubao.respondent``: the bank or
-consumer-finance company behind a platform loan, else the lender), which sector rules apply to it, and which
-rules were in force on the conduct date.
+consumer-finance company behind a platform loan, else the lender), which sector rules apply to it, which rules were
+in force on the conduct date, whether the debt is a credit card, and the reporter's free text with the contacts'
+names and numbers taken out (``jubao.Redaction``: this is not a police or court filing).
 """
 
 from __future__ import annotations
@@ -16,21 +22,55 @@ from typing import Any
 
 from jubao import (
     CaseView,
+    Document,
+    Drafter,
     DraftingContext,
     LenderKind,
+    Redaction,
+    ReporterRole,
     TemplateChannel,
     harvested_contacts_at_issue,
     in_force_checker,
+    reached_remotely,
     respondent,
 )
 
 NFRA_KINDS = frozenset({LenderKind.BANK, LenderKind.CONSUMER_FINANCE, LenderKind.AUTO_FINANCE})
 """The lenders NFRA supervises."""
+"""``CaseView.phone_kind`` of a fixed line."""
+CONSUMER_ONLY = frozenset({"complaint"})
+"""Templates only a consumer of the institution files (a contact reports instead)."""
+
+
+def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
+    """The channel's ``documents`` in order, without the consumer complaint when a contact reports."""
+    values = template_values(context)
+    consumer = context.case.reporter.role is ReporterRole.BORROWER
+    return [
+        drafter.render(item.template, document_id=item.id, formats=item.formats or None, purpose=item.purpose, **values)
+        for item in drafter.channel.documents
+        if consumer or item.template not in CONSUMER_ONLY
+    ]
 
 
 def template_values(context: DraftingContext) -> dict[str, Any]:
-    """What the three documents' templates get besides ``ctx``: the parties, and which rules were in force."""
-    return parties(CaseView(context)) | {"in_force": in_force_checker(context)}
+    """What the templates get besides ``ctx``: the parties, the clock that binds, which rules were in force, and
+    the redaction of the reporter's free text."""
+    view = CaseView(context)
+    redaction = Redaction(context.case)
+    reporter = redaction.reporter()
+    channel = context.channel
+    clock = next((d for d in channel.deadlines if d.id == "complaint_handling"), None) if channel else None
+    return parties(view) | {
+        "in_force": in_force_checker(context),
+        "redact": redaction.redact,
+        "evidence": redaction.evidence_lines(),
+        "reporter_guarantor": reporter.guarantor,
+        "reaches_reporter": lambda incident: redaction.reaches(reporter, incident),
+        "consumer_clock": clock is not None and clock.binds(context.case),
+        "remote": reached_remotely(view.incidents),
+        "pi_third_parties": view.natural_third_party_reached,
+    }
 
 
 def parties(view: CaseView) -> dict[str, Any]:
@@ -39,19 +79,20 @@ def parties(view: CaseView) -> dict[str, Any]:
     partners) — and which sector rules its kind brings in."""
     lender = view.case.lender
     against = respondent(view, NFRA_KINDS)
-    names = f"{lender.name or ''}{lender.app_name or ''}"
+    card = view.credit_card
     return {
         "harvest_issue": harvested_contacts_at_issue(view),
         "respondent": against.name,
         "respondent_kind": against.kind.value,
         "platform": against.platform,
         "supervised": view.evaluation.classification.regulator.value == "nfra" or against.kind in NFRA_KINDS,
-        # 信用卡办法 Art. 68 only where the lender itself is a bank (a platform loan is not a credit card).
         "lender_is_bank": lender.kind is LenderKind.BANK,
-        "credit_card": lender.kind is LenderKind.BANK and "信用卡" in names,
+        # 信用卡办法 Art. 68 only for a credit card (a platform loan is not one).
+        "credit_card": card,
+        **{key: view.debt_terms[key] for key in ("debtor", "debt_word", "contract_word")},
         # A bank answers for its loan-facilitation partners and their collectors (reference §1.2, §3.9).
         "bank_partner": against.kind is LenderKind.BANK and (against.via_platform or lender.app_name is not None),
     }
 
 
-plugin = TemplateChannel(__name__, values=template_values)
+plugin = TemplateChannel(__name__, build=build)

@@ -10,7 +10,16 @@ the payload is read back from the rendered form table (``jubao.form_payload``).
 
 from __future__ import annotations
 
-from jubao import Behaviour, Document, Drafter, DraftingContext, Redaction, TemplateChannel, form_payload
+from jubao import (
+    Behaviour,
+    Document,
+    Drafter,
+    DraftingContext,
+    Redaction,
+    TemplateChannel,
+    form_payload,
+    in_force_checker,
+)
 
 VIOLENT = frozenset(
     {
@@ -45,6 +54,7 @@ def build(drafter: Drafter, context: DraftingContext) -> list[Document]:
         acts=sum(incident.count for incident in incidents),
         behaviours=redaction.behaviours(who, incidents),
         evidence=redaction.evidence_lines(),
+        in_force=in_force_checker(context),
     )
     return [document.model_copy(update={"payload": form_payload(document)})]
 

@@ -46,6 +46,7 @@ def situation(context: DraftingContext) -> dict[str, Any]:
         "many": many,
         "police_reports": police,
         "redact": Redactor(case),
+        "credit_card": case.is_credit_card,
     }
 
 

@@ -23,7 +23,8 @@ def test_app_case_is_routed_and_gets_the_report(engine: Engine, draft: Any, plug
     assert "约312条" in text
     assert "30名联系人" in text
     assert "下架" in text
-    assert "《移动互联网应用程序信息服务管理规定》〔待核实〕" in text  # complaint-duty article [U]
+    assert "依《移动互联网应用程序信息服务管理规定》，应用程序分发平台" in text  # complaint-duty article [U] …
+    assert any("《移动互联网应用程序信息服务管理规定》" in n.text for n in report.guidance)  # … flagged in the guide
     assert report.blanks() == []
     assert plugins.channels[CHANNEL].formats == ["md", "txt"]
     assert plugins.channels[CHANNEL].deadlines == []
@@ -48,3 +49,50 @@ def test_unlicensed_app_is_flagged_for_removal(draft: Any) -> None:
     text = draft(example("unlicensed-714-threats.yaml"))["report"].text()
     assert "无放贷资质" in text
     assert "对没有放贷资质的 App，请予以下架" in text
+
+
+# --- issue 11 items 1-3 --------------------------------------------------------------------------------------------
+
+
+def test_the_report_holds_no_instructions_only_what_is_typed_into_the_form(draft: Any) -> None:
+    docs = draft(example("consumer-finance-30-contacts.yaml"))
+    text = docs["report"].text()
+    for advice in ("使用说明", "请在表单中选择", "按表单要求填写", "上传截图前", "案件文件", "jubao"):
+        assert advice not in text, advice
+    guide = docs["guide"].text()
+    assert "表单的举报类型请选择最接近的一项" in guide
+    assert "上传截图前，请遮盖他人的姓名" in guide
+
+
+def test_the_report_states_only_what_the_case_holds(draft: Any) -> None:
+    data = example("night-calls-borrower-only.yaml").model_dump(mode="json", exclude_none=True)
+    data["lender"]["app_name"] = "示例贷"
+    data["debt"]["contact_list_consent"] = "unknown"
+    text = draft(Case.model_validate(data))["report"].text()
+    # consent unknown, nobody else reached, no list size: no claim that the App over-collected, no deletion demand
+    assert "超出必要范围收集个人信息。" not in text
+    assert "请核查该 App 收集、使用个人信息的情况。本人不能确定是否曾授权该 App 读取手机通讯录。" in text
+    assert "删除" not in text
+    assert "通讯录中的" not in text
+
+
+def test_a_contact_reporter_asks_only_for_their_own_data_and_once_is_not_many_times(draft: Any) -> None:
+    data = example("contact-harassed.yaml").model_dump(mode="json", exclude_none=True)
+    data["incidents"] = data["incidents"][:1]
+    data["incidents"][0].update(count=1)
+    data["incidents"][0].pop("until", None)
+    text = draft(Case.model_validate(data))["report"].text()
+    assert "多次联系本人" not in text
+    assert "要求开发者停止使用本人的手机号码等个人信息，并予以删除" in text
+    assert "删除已收集的通讯录信息" not in text
+
+
+def test_a_guarantor_collecting_through_an_app_is_not_its_developer(draft: Any) -> None:
+    data = example("guarantor-recourse.yaml").model_dump(mode="json", exclude_none=True)
+    data["lender"]["app_name"] = "示例借款"
+    text = draft(Case.model_validate(data))["report"].text()
+    assert "开发者或运营者：江苏示例融资担保有限公司" not in text
+    assert (
+        "催收方：江苏示例融资担保有限公司（向出借人代偿后追偿的融资担保公司，原债权人：示例银行股份有限公司南京分行）"
+        in text
+    )

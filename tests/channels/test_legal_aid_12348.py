@@ -17,7 +17,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def notes(plugins: PluginSet, engine: Engine, case: Case) -> Document:
     docs = build_documents(plugins, "legal_aid_12348", case, engine.evaluate(case, today=TODAY))
-    assert [doc.id for doc in docs] == ["call_notes"]
+    assert [doc.id for doc in docs] == ["call_notes", "guide"]
+    assert docs[0].purpose == "aid"
     return docs[0]
 
 
@@ -76,3 +77,20 @@ def test_missing_city_is_listed(plugins: PluginSet) -> None:
     data = case.model_dump()
     data["reporter"]["region"] = {"province": "广东省"}
     assert [m.path for m in channel.missing(Case.model_validate(data))] == ["reporter.region.city"]
+
+
+def test_past_the_public_order_limitation_the_script_asks_about_a_criminal_report_only(
+    plugins: PluginSet, engine: Engine
+) -> None:
+    case = load_case(EXAMPLES / "unlicensed-714-threats.yaml")  # conduct ended 2026-01-06; evaluated in November
+    text = write_markdown(notes(plugins, engine, case)).decode("utf-8")
+    assert "治安处罚的追究时效可能已过；对方的行为可能涉嫌犯罪" in text
+    assert "可能违反治安管理处罚法" not in text
+
+
+def test_a_contact_states_only_what_the_case_holds(plugins: PluginSet, engine: Engine) -> None:
+    text = write_markdown(notes(plugins, engine, load_case(EXAMPLES / "contact-harassed.yaml"))).decode("utf-8")
+    assert "我不是借款人，也不是担保人。" in text
+    assert "没有同意" not in text  # whether the contact ever agreed is not in the case
+    borrower = write_markdown(notes(plugins, engine, load_case(EXAMPLES / "credit-card-employer.yaml"))).decode()
+    assert "通讯录" not in borrower.split("## 想问的问题")[0]  # numbers may come from the application, not the list

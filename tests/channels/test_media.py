@@ -73,9 +73,10 @@ def test_post_never_contains_private_data_in_any_format(plugins: PluginSet, draf
         i.from_account for i in case.incidents if i.from_account
     }
     docs = draft(case)
-    assert list(docs) == ["public_post"]
+    assert list(docs) == ["public_post", "guide"]
     outputs = written(plugins, docs["public_post"])
     assert {"md", "txt", "docx"} <= set(outputs)
+    outputs |= {f"guide.{k}": v for k, v in written(plugins, docs["guide"]).items()}  # the checklist went there
     words = [
         *CONTACT_NAMES,
         REPORTER["name"],
@@ -116,15 +117,36 @@ def test_credit_card_case_is_routed_and_gets_the_post(engine: Engine, draft: Any
 
 
 def test_post_says_what_the_platform_is_and_warns_about_defamation(draft: Any) -> None:
-    sections = {s.heading: s for s in draft(example("online-microloan-doctored-images.yaml"))["public_post"].sections}
-    checklist = " ".join(sections["发布前核对清单（不要发布）"].all_blocks()[0].items)
+    docs = draft(example("online-microloan-doctored-images.yaml"))
+    checklist = " ".join(n.text for n in docs["public_post"].guidance)  # the pre-publication checklist
     assert "不是政府部门" in checklist
     assert "没有法定的处理期限" in checklist
     assert "不收取任何费用" in checklist
     assert "名誉权" in checklist
     assert "第一千零二十四条" in checklist
     assert "联系人的姓名和电话" in checklist
-    assert list(sections)[-2:] == ["发布前核对清单（不要发布）", "所引法律文件（供核对，不要发布）"]
+    assert "《公开投诉稿》开头部分：平台性质：" in docs["guide"].text()
+
+
+def test_the_post_is_only_what_is_published(draft: Any) -> None:
+    """Issue 11 item 1: the checklist, the instructions and the citations list are not part of the post."""
+    post = draft(example("online-microloan-doctored-images.yaml"))["public_post"]
+    assert [s.heading for s in post.sections if s.heading] == ["投诉对象", "投诉标题", "投诉要求", "投诉内容"]
+    text = post.text()
+    for advice in ("不要发布", "使用说明", "核对", "jubao", "第一千零二十四条"):
+        assert advice not in text
+
+
+def test_a_guarantor_or_debt_buyer_is_not_called_the_lender(draft: Any) -> None:
+    """Issue 11 item 3 for the post: a guarantor collecting by recourse never lent the money."""
+    guarantor = draft(example("guarantor-recourse.yaml"))["public_post"].text()
+    assert (
+        "本人曾向示例银行股份有限公司南京分行借款；江苏示例融资担保有限公司称已代本人向出借人偿还并向本人追偿"
+        in guarantor
+    )
+    assert "江苏示例融资担保有限公司的借款人" not in guarantor
+    buyer = draft(example("debt-buyer-assigned.yaml"))["public_post"].text()
+    assert "本人曾向示例消费金融有限公司借款；浙江示例资产管理有限公司称该笔债权已转让给它" in buyer
 
 
 def test_channel_declares_no_deadline_and_needs_the_company_name(plugins: PluginSet, engine: Engine) -> None:
