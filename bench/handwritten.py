@@ -143,6 +143,8 @@ def decide(f: dict[str, Any], p: dict[str, Any], as_of: date) -> dict[str, Any]:
         route("police", 1)
     limitation = p.get("public_order.limitation_months")
     time_barred = limitation is not None and f["months_unreported_to_police"] >= limitation
+    if time_barred:
+        law.add("public_order.time_barred")
     police_fit = (
         severity >= 3
         or "group_blast" in third
