@@ -6,19 +6,32 @@
 
 Each returns a valid ``Case`` or raises ``CaseFileError`` holding *all* problems, each with its field path and,
 where there is text, its line and column. ``as_case`` is what ``Engine.evaluate`` does with its argument.
+
+All three first make the input meaning-safe (``normalise_case_data``): a closed-vocabulary field may hold the value's
+Chinese label or an everyday word (同事, 录音, 网络小贷, 领导 → ``employer``; see ``jubao.vocabulary.lookup`` and
+vocabulary_aliases.yaml), stored as the English value; and "不清楚/不知道/未知/不详" in a field that may be left out
+means it is left out (a lender is never called 不清楚). Values are replaced in place, so every problem keeps the
+line and column of what was written.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from jubao.case import Case
-from jubao.problems import Problem, problems_from_validation_error
+from jubao.case import Case, FundingInstitution, OriginalCreditor, Reporter
+from jubao.problems import Loc, Problem, problems_from_validation_error
 from jubao.sourcemap import SourceDocument, SourceError, parse_json, parse_yaml
+from jubao.types import LongText
+from jubao.vocabulary import is_unknown_word, lookup, suggest
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
 """A case with thousands of incidents is well under 1 MiB; anything above this is not a case file."""
@@ -151,15 +164,193 @@ def _validate(document: SourceDocument, source: str) -> Case:
 
 def _validated(document: SourceDocument, source: str) -> Case:
     try:
-        return Case.model_validate(document.data)
+        normalised = _normalised(document.data)
+        case = Case.model_validate(normalised.data)
     except ValidationError as exc:
-        problems = []
-        for problem in problems_from_validation_error(exc, Case):
-            position = document.position_of(problem.loc)
-            problems.append(problem.located(*position) if position else problem)
-        raise CaseFileError(source, problems) from None
+        problems = [
+            _with_suggestion(problem, normalised)
+            for problem in problems_from_validation_error(exc, Case)
+            if problem.loc not in normalised.reported
+        ]
+        raise CaseFileError(source, _in_file_order(_located([*problems, *normalised.problems], document))) from None
     except RecursionError:
         raise CaseFileError(source, [Problem(code="too_deep")]) from None
+    if normalised.problems:
+        raise CaseFileError(source, _located(normalised.problems, document))
+    return case
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by line and column (unlocated ones last, in their order) once normalising added its own."""
+    if not any(problem.code == UNKNOWN_NOT_ALLOWED for problem in problems):
+        return problems  # validation's own order, as before
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.column or 0))
+
+
+def _located(problems: list[Problem], document: SourceDocument) -> list[Problem]:
+    located = []
+    for problem in problems:
+        position = document.position_of(problem.loc)
+        located.append(problem.located(*position) if position else problem)
+    return located
+
+
+# --- Meaning-safe input ----------------------------------------------------------------------------------------------
+
+UNKNOWN_NOT_ALLOWED = "unknown_not_allowed"
+"""Problem code: "不清楚" (or another word for "not known") where something must be written."""
+
+_REQUIRED_NAME_HINTS: dict[tuple[type[BaseModel], str], str] = {
+    (Reporter, "name"): "unknown_reporter_name",
+    (FundingInstitution, "name"): "unknown_funder_name",
+    (OriginalCreditor, "name"): "unknown_original_creditor_name",
+}
+"""Required fields where "not known" has a better answer than the generic one (``hint.*`` in the locale files)."""
+
+
+@dataclass
+class _Normalised:
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    """``unknown_not_allowed`` problems found while normalising."""
+    reported: set[Loc] = field(default_factory=set)
+    """Where those problems are: validation's own problem at the same place would only repeat it."""
+    unresolved: dict[Loc, tuple[type[StrEnum], str]] = field(default_factory=dict)
+    """Vocabulary fields holding text that is no accepted word (for a suggestion in the error)."""
+
+    def reject(self, loc: Loc, hint: str) -> None:
+        self.problems.append(Problem(code=UNKNOWN_NOT_ALLOWED, loc=loc, params={"hint": hint}))
+        self.reported.add(loc)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """What a field (or a list's items) holds: a closed vocabulary, a model, a list of something, or anything else."""
+
+    kind: Literal["enum", "model", "list", "other"]
+    enum: type[StrEnum] | None = None
+    model: type[BaseModel] | None = None
+    item: _Slot | None = None
+
+
+@dataclass(frozen=True)
+class _FieldInfo:
+    slot: _Slot
+    required: bool
+    prose: bool
+    """Free text (``LongText``): "不清楚" there is what the person wrote, not a missing answer."""
+
+
+def normalise_case_data(data: Any) -> tuple[Any, list[Problem]]:
+    """Case data made meaning-safe, without validating it: each closed-vocabulary value written as a Chinese label
+    or alias becomes its English value; a word for "not known" (不清楚, 不知道, 未知, 不详, unknown …) in a field
+    that may be left out is left out (in a vocabulary with an ``unknown`` value it is that value). Returns the new
+    data (the input is not changed) and the problems found: "not known" where a value is required or as a list item
+    (code ``unknown_not_allowed``, unlocated). Text that is no accepted word is left for validation to reject."""
+    normalised = _normalised(data)
+    return normalised.data, normalised.problems
+
+
+def _normalised(data: Any) -> _Normalised:
+    normalised = _Normalised()
+    normalised.data = _normalise_model(data, Case, (), normalised)
+    return normalised
+
+
+def _normalise_model(data: Any, model: type[BaseModel], loc: Loc, out: _Normalised) -> Any:
+    if not isinstance(data, Mapping):
+        return data
+    fields = _fields_of(model)
+    result: dict[Any, Any] = {}
+    for key, value in data.items():
+        info = fields.get(key) if isinstance(key, str) else None
+        if info is None:
+            result[key] = value
+            continue
+        here = (*loc, key)
+        vocabulary = info.slot.enum
+        if is_unknown_word(value) and not info.prose and not (vocabulary and lookup(vocabulary, value)):
+            if not info.required:
+                continue  # "not known" = left out: the default applies
+            hint = _REQUIRED_NAME_HINTS.get((model, key))
+            if hint is None:
+                has_other = vocabulary is not None and any(member.value == "other" for member in vocabulary)
+                hint = "unknown_write_other" if has_other else "unknown_required"
+            out.reject(here, hint)
+            result[key] = value
+            continue
+        result[key] = _normalise_value(value, info.slot, here, out)
+    return result
+
+
+def _normalise_value(value: Any, slot: _Slot, loc: Loc, out: _Normalised) -> Any:
+    if slot.kind == "enum" and slot.enum is not None:
+        member = lookup(slot.enum, value)
+        if member is not None:
+            return member.value
+        if isinstance(value, str):
+            out.unresolved[loc] = (slot.enum, value)
+        return value
+    if slot.kind == "model" and slot.model is not None:
+        return _normalise_model(value, slot.model, loc, out)
+    if slot.kind == "list" and slot.item is not None and isinstance(value, list | tuple):
+        items = []
+        for index, item in enumerate(value):
+            here = (*loc, index)
+            vocabulary = slot.item.enum
+            if is_unknown_word(item) and not (vocabulary and lookup(vocabulary, item)):
+                out.reject(here, "unknown_list_item")  # dropping it would shift the places of the items after it
+                items.append(item)
+            else:
+                items.append(_normalise_value(item, slot.item, here, out))
+        return items
+    return value
+
+
+@cache
+def _fields_of(model: type[BaseModel]) -> dict[str, _FieldInfo]:
+    return {
+        name: _FieldInfo(_slot_of(info.annotation), info.is_required(), _is_prose(info.annotation, info.metadata))
+        for name, info in model.model_fields.items()
+    }
+
+
+def _slot_of(annotation: Any) -> _Slot:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _slot_of(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _slot_of(options[0]) if len(options) == 1 else _Slot("other")
+    if origin in (tuple, list):
+        items = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
+        return _Slot("list", item=_slot_of(items[0])) if len(items) == 1 else _Slot("other")
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        return _Slot("enum", enum=annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _Slot("model", model=annotation)
+    return _Slot("other")
+
+
+_PROSE_CONSTRAINTS = typing.get_args(LongText)[1:]
+
+
+def _is_prose(annotation: Any, metadata: list[Any]) -> bool:
+    """Whether a field is ``LongText`` (pydantic moves a bare ``Annotated``'s metadata into the field's)."""
+    if any(item in _PROSE_CONSTRAINTS for item in metadata):
+        return True
+    return any(arg == LongText for arg in typing.get_args(annotation))
+
+
+def _with_suggestion(problem: Problem, normalised: _Normalised) -> Problem:
+    """An unknown vocabulary value written in Chinese gets the value it most likely meant (我的同事 → colleague)."""
+    if problem.code != "unknown_value" or "suggestion" in problem.params or problem.loc not in normalised.unresolved:
+        return problem
+    vocabulary, text = normalised.unresolved[problem.loc]
+    member = suggest(vocabulary, text)
+    if member is None:
+        return problem
+    return problem.model_copy(update={"params": {**problem.params, "suggestion": member.value}})
 
 
 def _source_problem(exc: SourceError) -> Problem:

@@ -11,6 +11,7 @@ import click
 
 from jubao.case import Case
 from jubao.case_checks import channel_problems, locate
+from jubao.case_warnings import located_warnings
 from jubao.cli.state import CliState
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
@@ -26,7 +27,9 @@ def problem_line(source: str, problem: Problem, lang: str) -> str:
 
 def read_case(source: str, current: CliState, *, check_channels: bool = True) -> Case:
     """Load ``source`` (a path or ``-``) or print every problem and exit 2. With ``check_channels`` (commands that
-    evaluate a case), a prior complaint naming a channel no installed plugin knows is such a problem too."""
+    evaluate a case), a prior complaint naming a channel no installed plugin knows is such a problem too, and the
+    case's warnings (``jubao.case_warnings``: likely slips) are printed on stderr, one line each, before carrying
+    on."""
     text: str | None = None
     try:
         if source == "-":
@@ -40,7 +43,20 @@ def read_case(source: str, current: CliState, *, check_channels: bool = True) ->
         problems = plugin_problems(case, source, current, text)
         if problems:
             _stop(current.t("cli.stdin_name") if source == "-" else source, problems, current)
+        name = current.t("cli.stdin_name") if source == "-" else source
+        for warning in located_warnings(case, text if text is not None else case_text(source)):
+            click.echo("! " + warning.describe(name, current.lang), err=True)
     return case
+
+
+def case_text(source: str) -> str | None:
+    """The text of the case file at ``source`` (to locate problems found after loading it), or ``None``."""
+    if source == "-":
+        return None
+    try:
+        return Path(source).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # read a moment ago; if it changed since, show the field path only
+        return None
 
 
 def plugin_problems(case: Case, source: str, current: CliState, text: str | None = None) -> list[Problem]:
@@ -49,11 +65,8 @@ def plugin_problems(case: Case, source: str, current: CliState, text: str | None
     problems = channel_problems(case, current.plugins().ruleset.channels)
     if not problems:
         return []
-    if text is None and source != "-":
-        try:
-            text = Path(source).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):  # read a moment ago; if it changed since, show the field path only
-            return problems
+    if text is None:
+        text = case_text(source)
     return locate(problems, text) if text is not None else problems
 
 

@@ -1,4 +1,9 @@
-"""``jubao validate``: check case files and list every problem with its file, line and field path."""
+"""``jubao validate``: check case files and list every problem with its file, line and field path.
+
+Besides errors it lists warnings (``jubao.case_warnings``): a valid case that probably does not say what its writer
+meant (``count`` read as people, a manager filed as a colleague, an unknown lender kind …). They do not make a file
+invalid unless ``--strict`` is given, which reports them as errors (exit 2).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from pathlib import Path
 import click
 
 from jubao.case import Case
-from jubao.cli.common import EXIT_INVALID, plugin_problems, problem_line
+from jubao.case_warnings import as_errors, located_warnings
+from jubao.cli.common import EXIT_INVALID, case_text, plugin_problems, problem_line
 from jubao.cli.state import CliState, state
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
@@ -23,21 +29,24 @@ class Outcome:
     source: str
     case: Case | None
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
 
 
 @click.command()
 @click.argument("cases", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（键名为英文，稳定）/ machine-readable JSON output.")
-def validate(cases: tuple[str, ...], as_json: bool) -> None:
+@click.option("--strict", is_flag=True, help="提醒也按错误处理（退出码 2）/ treat warnings as errors (exit 2).")
+def validate(cases: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """校验案件文件（YAML 或 JSON；- 表示标准输入）/ validate case files (YAML or JSON; - for stdin).
 
     Besides the format, checks what depends on the installed plugins: every prior complaint's channel id must be
-    known. Exit status: 0 if every file is valid, 2 if any is not.
+    known. Lists warnings for likely slips (they are errors with --strict). Exit status: 0 if every file is valid,
+    2 if any is not.
     """
     current = state()
     if not cases:
         raise click.UsageError(current.t("cli.no_input"))
-    outcomes = [_check(source, current) for source in cases]
+    outcomes = [_check(source, current, strict=strict) for source in cases]
     if as_json:
         click.echo(json.dumps(_as_json(outcomes, current), ensure_ascii=False, indent=2))
     else:
@@ -46,7 +55,7 @@ def validate(cases: tuple[str, ...], as_json: bool) -> None:
         raise click.exceptions.Exit(EXIT_INVALID)
 
 
-def _check(source: str, current: CliState) -> Outcome:
+def _check(source: str, current: CliState, *, strict: bool = False) -> Outcome:
     text: str | None = None
     try:
         if source == "-":
@@ -60,7 +69,12 @@ def _check(source: str, current: CliState) -> Outcome:
         return Outcome(exc.source, None, tuple(exc.problems))
     # What the case model cannot know alone: the channel ids the installed plugins declare.
     problems = plugin_problems(case, source, current, text)
-    return Outcome(name, None, tuple(problems)) if problems else Outcome(name, case, ())
+    if problems:
+        return Outcome(name, None, tuple(problems))
+    warnings = located_warnings(case, text if text is not None else case_text(source))
+    if strict and warnings:
+        return Outcome(name, None, tuple(as_errors(warnings)))
+    return Outcome(name, case, (), tuple(warnings))
 
 
 def _print_human(outcomes: list[Outcome], current: CliState) -> None:
@@ -77,6 +91,12 @@ def _print_human(outcomes: list[Outcome], current: CliState) -> None:
                     evidence=len(case.evidence),
                 )
             )
+            if outcome.warnings:
+                click.echo(
+                    "! " + current.t("cli.file_warnings", path=outcome.source, count=len(outcome.warnings)), err=True
+                )
+                for warning in outcome.warnings:
+                    click.echo(problem_line(outcome.source, warning, current.lang), err=True)
             continue
         click.echo("✗ " + current.t("cli.file_bad", path=outcome.source, count=len(outcome.problems)), err=True)
         for problem in outcome.problems:
@@ -104,7 +124,7 @@ def _as_json(outcomes: list[Outcome], current: CliState) -> dict[str, object]:
                         "column": problem.column,
                         "message": problem.message(current.lang),
                     }
-                    for problem in outcome.problems
+                    for problem in (*outcome.problems, *outcome.warnings)
                 ],
             }
             for outcome in outcomes
