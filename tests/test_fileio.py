@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,16 @@ def test_failure_keeps_the_old_file_and_cleans_up(tmp_path: Path, monkeypatch: p
         write_text_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_rewriting_keeps_the_files_permissions_and_a_new_file_follows_the_umask(tmp_path: Path) -> None:
+    """Editing a case in place (jubao filed/replied) must not make it private or public behind the user's back."""
+    case = tmp_path / "case.yaml"
+    case.write_text("a: 1\n", encoding="utf-8")
+    case.chmod(0o640)
+    write_text_atomic(case, "a: 2\n")
+    assert stat.S_IMODE(case.stat().st_mode) == 0o640
+    fresh = tmp_path / "new.yaml"
+    write_text_atomic(fresh, "b: 1\n")
+    assert stat.S_IMODE(fresh.stat().st_mode) != 0o600  # not mkstemp's private mode
+    assert stat.S_IMODE(fresh.stat().st_mode) & 0o400

@@ -9,7 +9,15 @@ import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
 from jubao.cli.state import CliState, state
-from jubao.documents import DocumentsError, DocumentSet, build_document_set, missing_files, write_document_set
+from jubao.documents import (
+    KEPT_FOLDER,
+    DocumentsError,
+    DocumentSet,
+    WriteOutcome,
+    build_document_set,
+    missing_files,
+    write_document_set,
+)
 from jubao.drafting import TemplateError
 from jubao.engine import Engine
 from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_case, recorded_in_manifest, verify
@@ -18,13 +26,18 @@ from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_cas
 @click.command()
 @click.argument("case", type=click.Path(path_type=str))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="输出文件夹（不存在则新建；已有的 jubao 材料会被整体替换）/ output folder.")  # fmt: skip
+              help="输出文件夹（不存在则新建；之前生成的材料如果您改动过，新材料写在旁边带日期的文件夹）/ "
+                   "output folder (an earlier set you changed is kept; the new one goes beside it).")  # fmt: skip
 @click.option("--channel", "channels", multiple=True, metavar="ID",
               help="只生成这个渠道（可多次使用；默认：所有推荐渠道）/ only this channel (repeatable).")  # fmt: skip
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
               help="只生成这种格式：docx、md、txt、json（可多次使用）/ only this format (repeatable).")  # fmt: skip
 @click.option("--today", type=DateParam(), help="文书落款日期（默认：今天）/ the date the documents carry.")
-def documents(case: str, out: Path, channels: tuple[str, ...], formats: tuple[str, ...], today: date | None) -> None:
+@click.option("--force", is_flag=True,
+              help="即使旧材料被改动过也替换它（改动过的文件移到“保留的文件-日期”，添加的文件留在原处）/ replace an "
+                   "earlier set even if you changed it (your files are kept inside it).")  # fmt: skip
+def documents(case: str, out: Path, *, channels: tuple[str, ...], formats: tuple[str, ...], today: date | None,
+              force: bool) -> None:  # fmt: skip
     """为推荐的每个渠道生成文书，并附证据清单和目录 / draft the documents for every routed channel."""
     current = state()
     loaded = read_case(case, current)
@@ -37,17 +50,71 @@ def documents(case: str, out: Path, channels: tuple[str, ...], formats: tuple[st
             loaded, evaluation, plugins, base_dir=base_dir, channels=list(channels) or None,
             formats=list(formats) or None,
         )  # fmt: skip
-        write_document_set(document_set, out)
+        outcome = write_document_set(document_set, out, force=force)
     except DocumentsError as error:
         click.echo("✗ " + current.t(f"documents.error.{error.code}", **error.params), err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
     except TemplateError as error:
         click.echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
-    _report(document_set, out, current)
+    _report_earlier_set(outcome, out, current)
+    _report(document_set, outcome.path, current)
+    _report_kept(outcome, current)
     current.report_plugin_warnings()
     if any(c.error for c in document_set.channels):
         raise click.exceptions.Exit(EXIT_FAILED)
+
+
+MAX_LISTED = 20
+"""Files listed per kind when an earlier set was changed; the rest are counted."""
+
+
+def _listing(paths: tuple[str, ...] | list[str], key: str, current: CliState) -> list[str]:
+    if not paths:
+        return []
+    lines = ["    " + current.t(key, count=len(paths))]
+    lines += [f"      {path}" for path in paths[:MAX_LISTED]]
+    if len(paths) > MAX_LISTED:
+        lines.append("      " + current.t("documents.regen.more", count=len(paths) - MAX_LISTED))
+    return lines
+
+
+def _report_earlier_set(outcome: WriteOutcome, out: Path, current: CliState) -> None:
+    """Before the usual report: why the earlier set was left alone (``beside``) or what replacing it did."""
+    if outcome.action == "replaced":
+        click.echo("· " + current.t("documents.regen.replaced", path=str(out)))
+        return
+    if outcome.action not in ("beside", "forced"):
+        return
+    changes = outcome.changes
+    key = "documents.regen.kept_folder" if outcome.action == "beside" else "documents.regen.forced"
+    click.echo("! " + current.t(key, path=str(out)))
+    for line in [
+        *_listing(changes.changed, "documents.regen.changed", current),
+        *_listing(changes.added, "documents.regen.added", current),
+        *_listing(changes.missing, "documents.regen.missing", current),
+    ]:
+        click.echo(line)
+
+
+def _report_kept(outcome: WriteOutcome, current: CliState) -> None:
+    """After the usual report: where the user's files are now, and how to replace the earlier set."""
+    if outcome.action == "beside":
+        click.echo("! " + current.t("documents.regen.beside", path=str(outcome.path)))
+        click.echo("  " + current.t("documents.regen.force_hint", kept=KEPT_FOLDER))
+    elif outcome.action == "forced":
+        moved = [(old, new) for old, new in outcome.kept if old != new]
+        stayed = [old for old, new in outcome.kept if old == new]
+        if moved:
+            click.echo("! " + current.t("documents.regen.moved", count=len(moved)))
+            for old, new in moved[:MAX_LISTED]:
+                click.echo(f"      {old} → {outcome.path / new}")
+            if len(moved) > MAX_LISTED:
+                click.echo("      " + current.t("documents.regen.more", count=len(moved) - MAX_LISTED))
+        if stayed:
+            click.echo("  " + current.t("documents.regen.stayed", count=len(stayed)))
+        if outcome.changes.missing:
+            click.echo("  " + current.t("documents.regen.recreated", count=len(outcome.changes.missing)))
 
 
 def _report(document_set: DocumentSet, out: Path, current: CliState) -> None:
