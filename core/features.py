@@ -31,8 +31,10 @@ NIGHT_END = "collection.night_window_end"
 CARRIER_REPLY_DAYS = "telecom.carrier_reply_days"
 CALL_LIMIT = "collection.max_calls_per_number_per_day"
 EPISODE_GAP = "policy.episode_gap_days"
-PARAMETERS_READ = (NIGHT_START, NIGHT_END, CARRIER_REPLY_DAYS, CALL_LIMIT, EPISODE_GAP)
-"""Parameters read here rather than by a rule (lint must not call them unused)."""
+FILE_WITHIN_DAYS = "policy.file_within_days"
+"""Read by ``jubao.next_steps`` (the suggested file-by date), not here."""
+PARAMETERS_READ = (NIGHT_START, NIGHT_END, CARRIER_REPLY_DAYS, CALL_LIMIT, EPISODE_GAP, FILE_WITHIN_DAYS)
+"""Parameters read in code rather than by a rule (lint must not call them unused)."""
 
 FEATURE_NAMES = (
     "reporter_role", "lender_kind", "funding_kind", "lender_named", "lender_has_app", "annual_rate_percent",

@@ -1,68 +1,134 @@
-"""iCalendar export of a plan: one all-day event per dated deadline, each with a reminder the day before.
+"""iCalendar export of a plan: one all-day event per dated deadline and one "submit X by Y" reminder per suggested
+file-by date (``jubao next``), each with an alarm the day before.
 
 Built with the ``icalendar`` library (collective/icalendar: maintained since 2005, RFC 5545, used by Plone and
 many calendar tools) rather than by hand, so that folding, escaping and line endings are right and the file
-imports into Google Calendar, Outlook and Apple Calendar. Events hold no personal data: channel, deadline,
-date and legal basis only; UIDs are derived from those, so re-importing an updated plan updates the events.
+imports into Google Calendar, Outlook and Apple Calendar. Every text is Chinese words from the message catalogue
+(``ics.*`` in ``locales/zh.yaml``): "15 日", "5 个工作日", "48 小时", never an identifier such as ``calendar_days``.
+Events hold no personal data: channel, deadline, date, legal basis and how to submit only (the documents command
+names no case file); UIDs are derived from those, so re-importing an updated plan updates the events.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from jubao.i18n import Lang, t
+from jubao.next_steps import NextStep, NextSteps, Preserve, day_text, shell_word
 from jubao.plan import Plan, PlanDate
+from jubao.rules import Citation
 
 PRODID = "-//jubao//jubao plan//ZH"
+LANG: Lang = "zh"
 
 
-def _uid(item: PlanDate) -> str:
-    key = f"{item.channel}/{item.deadline}/{item.event.value}/{item.event_date.isoformat()}"
-    return hashlib.sha256(key.encode()).hexdigest()[:24] + "@jubao"
+def _t(key: str, **params: object) -> str:
+    return t(key, LANG, **params)
+
+
+def _uid(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:24] + "@jubao"
+
+
+def _date_uid(item: PlanDate) -> str:
+    return _uid(item.channel, item.deadline, item.event.value, item.event_date.isoformat())
 
 
 def _summary(item: PlanDate, names: dict[str, str]) -> str:
-    flag = "（暂定）" if item.provisional else ""
-    assumed = "（如今天提交）" if item.assumed else ""
-    return f"【jubao】{names.get(item.channel, item.channel)}：{item.label.zh}截止{assumed}{flag}"
+    assumed = _t("ics.assumed", date=day_text(item.event_date, LANG)) if item.assumed else ""
+    provisional = _t("ics.provisional") if item.provisional else ""
+    return _t("ics.deadline", channel=names.get(item.channel, item.channel), label=item.label.zh, assumed=assumed,
+              provisional=provisional)  # fmt: skip
+
+
+def _basis(citations: Iterable[Citation]) -> str:
+    return "；".join(f"{c.instrument}{c.article or ''}［{_t('status.' + c.status.value)}］" for c in citations)
 
 
 def _description(item: PlanDate) -> str:
-    basis = "；".join(f"{c.instrument}{c.article or ''}" for c in item.basis)
     lines = [
-        f"起算：{item.starts.zh}（{item.event_date.isoformat()}）",
-        f"期限：{item.length} {item.unit.value}",
-        f"到期未果：{item.on_expiry.zh}",
-        f"依据：{basis}",
+        _t("ics.starts", starts=item.starts.zh, date=day_text(item.event_date, LANG)),
+        _t("ics.length", length=item.length, unit=_t(f"unit.{item.unit.value}")),
     ]
+    if item.latest is not None:
+        lines.append(_t("ics.latest", date=day_text(item.latest, LANG)))
+    lines += [_t("ics.on_expiry", action=item.on_expiry.zh), _t("ics.basis", basis=_basis(item.basis))]
     if item.provisional:
-        lines.append("该年节假日安排尚未公布，日期按周末和固定节日推算，可能变化。")
+        lines.append(_t("ics.provisional_note"))
     return "\n".join(lines)
 
 
-def plan_to_ics(plan: Plan, channel_names: dict[str, str]) -> bytes:
-    """The plan's dated deadlines as an iCalendar file (bytes, CRLF line endings as RFC 5545 requires)."""
+def _event(uid: str, day: date, summary: str, description: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    return event
+
+
+def _file_by_event(step: NextStep, stamp: datetime) -> Event | None:
+    if step.file_by is None:
+        return None
+    name = step.name.zh
+    routes = "；".join(
+        _t(f"vocab.FilingKind.{m.kind.value}") + (f"（{m.address}）" if m.address else "") for m in step.filing
+    )
+    lines = [_t("ics.file_by_step", number=step.step, channel=name), _t("ics.file_by_why", why=step.file_by.label.zh)]
+    if routes:
+        lines.append(_t("ics.file_by_where", routes=routes))
+    if step.drafts:
+        out = shell_word(_t("next.out_dir", channel=step.channel))
+        lines.append(_t("ics.file_by_command", channel=step.channel, out=out))
+    if step.file_by.basis:
+        lines.append(_t("ics.basis", basis=_basis(step.file_by.basis)))
+    summary = _t("ics.file_by", date=day_text(step.file_by.date, LANG), channel=name)
+    uid = _uid("file_by", step.channel, step.file_by.date.isoformat())
+    return _event(uid, step.file_by.date, summary, "\n".join(lines), stamp)
+
+
+def _preserve_event(window: Preserve, stamp: datetime) -> Event:
+    summary = _t("ics.preserve", date=day_text(window.by.date, LANG), label=window.label.zh)
+    lines = [window.advice.zh, _t("ics.file_by_why", why=window.by.label.zh)]
+    if window.basis:
+        lines.append(_t("ics.basis", basis=_basis(window.basis)))
+    return _event(_uid("preserve", window.id, window.by.date.isoformat()), window.by.date, summary, "\n".join(lines),
+                  stamp)  # fmt: skip
+
+
+def plan_events(plan: Plan, channel_names: dict[str, str], reminders: NextSteps | None = None) -> list[Event]:
+    """The calendar's events: each dated deadline, then each suggested file-by date (evidence first)."""
+    stamp = datetime.combine(plan.as_of, time(0, 0), UTC)
+    events = [
+        _event(_date_uid(item), item.end, _summary(item, channel_names), _description(item), stamp)
+        for item in plan.all_dates()
+    ]
+    if reminders is not None:
+        events += [_preserve_event(window, stamp) for window in reminders.preserve]
+        events += [event for step in reminders.steps if (event := _file_by_event(step, stamp)) is not None]
+    return events
+
+
+def plan_to_ics(plan: Plan, channel_names: dict[str, str], reminders: NextSteps | None = None) -> bytes:
+    """The plan's dated deadlines (and, given ``reminders``, its "submit by" dates) as an iCalendar file (bytes,
+    CRLF line endings as RFC 5545 requires)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "jubao 行动计划")
-    stamp = datetime.combine(plan.as_of, time(0, 0), UTC)
-    for item in plan.all_dates():
-        event = Event()
-        event.add("uid", _uid(item))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.end)
-        event.add("dtend", item.end + timedelta(days=1))
-        event.add("summary", _summary(item, channel_names))
-        event.add("description", _description(item))
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", _summary(item, channel_names))
-        alarm.add("trigger", timedelta(days=-1))
-        event.add_component(alarm)
+    calendar.add("x-wr-calname", _t("ics.calendar"))
+    for event in plan_events(plan, channel_names, reminders):
         calendar.add_component(event)
     return bytes(calendar.to_ical())

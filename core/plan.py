@@ -88,6 +88,8 @@ class PlanDate(_Frozen):
 class PreservationWindow(_Frozen):
     id: str
     label: Text
+    months: int
+    """How long the records stay available (a record of day *d* can be had until *d* plus this many months)."""
     earliest: date
     """The oldest date still inside the window on the plan's date."""
     advice: Text
@@ -96,7 +98,12 @@ class PreservationWindow(_Frozen):
 
 class PlanStep(_Frozen):
     order: int
-    """1, 2, 3 …; steps with the same ``priority`` can run in parallel."""
+    """The step's position: 1, 2, 3 … (one per routed channel)."""
+    step: int
+    """The step number people see: 1, 2, 3 … without gaps, shared by routes of equal priority (they can run in
+    parallel), as the document set's index numbers them."""
+    parallel: bool = False
+    """Another routed channel shares this step number: the two can be pursued at the same time."""
     priority: int
     channel: str
     name: Text
@@ -239,17 +246,29 @@ def _carrier_clock(case: Case, channel: Channel, view: date) -> tuple[dict[str, 
     return dated, opens
 
 
-def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of: date | None = None) -> Plan:
-    """The plan as it stands on ``as_of`` (default: the evaluation's ``today``)."""
+def step_numbers(priorities: list[int]) -> list[int]:
+    """Each route's step number: its priority's rank among the distinct priorities (1, 2, 2, 3 … for priorities
+    1, 2, 2, 5): consecutive, shared by routes that can run in parallel."""
+    ranks = {priority: rank for rank, priority in enumerate(sorted(set(priorities)), start=1)}
+    return [ranks[priority] for priority in priorities]
+
+
+def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of: date | None = None,
+               with_documents: bool = True) -> Plan:  # fmt: skip
+    """The plan as it stands on ``as_of`` (default: the evaluation's ``today``). ``with_documents=False`` leaves
+    each step's document titles out (drafting every channel's documents is the slow part)."""
     view = as_of or evaluation.today
     last_act = conduct_end(case)
     steps = []
     limitations: dict[tuple[str, str], PlanDate] = {}
-    for order, route in enumerate(evaluation.routes, start=1):
+    numbers = step_numbers([route.priority for route in evaluation.routes])
+    shared = {number for number in numbers if numbers.count(number) > 1}
+    for order, (route, number) in enumerate(zip(evaluation.routes, numbers, strict=True), start=1):
         channel = plugins.channels.get(route.channel)
         if channel is None:
-            steps.append(PlanStep(order=order, priority=route.priority, channel=route.channel, name=route.name,
-                                  status="to_file", documents=(), dates=(), undated=()))  # fmt: skip
+            steps.append(PlanStep(order=order, step=number, parallel=number in shared, priority=route.priority,
+                                  channel=route.channel, name=route.name, status="to_file", documents=(), dates=(),
+                                  undated=()))  # fmt: skip
             continue
         prior = _prior(case, channel.id, view)
         replied = prior is not None and prior.reply_received and (prior.reply_on is None or prior.reply_on <= view)
@@ -280,10 +299,13 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
                                            event=Clock.REPLY))  # fmt: skip
             else:
                 undated.append(deadline)
-        titles = tuple(document.title for document in _documents(plugins, channel.id, case, evaluation))
+        drafted = _documents(plugins, channel.id, case, evaluation) if with_documents else []
+        titles = tuple(document.title for document in drafted if document.purpose != "guide")  # the guide is read
         steps.append(
             PlanStep(
                 order=order,
+                step=number,
+                parallel=number in shared,
                 priority=route.priority,
                 channel=channel.id,
                 name=channel.name,
@@ -298,7 +320,12 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
         )
     preservation = tuple(
         PreservationWindow(
-            id=w.id, label=w.label, earliest=months_before(view, w.months), advice=w.advice, basis=tuple(w.basis)
+            id=w.id,
+            label=w.label,
+            months=w.months,
+            earliest=months_before(view, w.months),
+            advice=w.advice,
+            basis=tuple(w.basis),
         )
         for w in _preservation_windows().windows
     )

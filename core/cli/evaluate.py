@@ -10,6 +10,8 @@ from jubao.cli.common import DateParam, read_case
 from jubao.cli.render import render_evaluation, render_trace
 from jubao.cli.state import state
 from jubao.engine import Engine
+from jubao.next_steps import build_next, next_step_line
+from jubao.plan import build_plan
 
 AS_OF_HELP = (
     "适用哪一天的法律（默认：最后一次催收行为的日期）/ whose law applies (default: day of the latest incident)."
@@ -26,12 +28,18 @@ def evaluate(case: str, as_of: date | None, today: date | None, as_json: bool) -
     """分类并推荐举报渠道 / classify a case and route it to channels."""
     current = state()
     loaded = read_case(case, current)
-    with Engine(plugins=current.plugins()) as engine:
+    plugins = current.plugins()
+    with Engine(plugins=plugins) as engine:
         evaluation = engine.evaluate(loaded, as_of=as_of, today=today)
+        parameters = engine.ruleset.parameters
     if as_json:
         click.echo(evaluation.model_dump_json(indent=2))
         return
-    for line in render_evaluation(evaluation, current, title=loaded.title or case):
+    # The single next step, as jubao next and jubao plan see it on the evaluation's "today" (no drafting needed).
+    plan = build_plan(loaded, evaluation, plugins, as_of=evaluation.today, with_documents=False)
+    steps = build_next(loaded, evaluation, plan, plugins.channels, parameters)
+    last = next_step_line(steps, case, current.lang)
+    for line in render_evaluation(evaluation, current, title=loaded.title or case, next_line=last):
         click.echo(line)
 
 

@@ -11,7 +11,8 @@ from jubao.cli.common import EXIT_FAILED, DateParam, read_case
 from jubao.cli.state import CliState, state
 from jubao.engine import Engine
 from jubao.fileio import write_bytes_atomic
-from jubao.ics import plan_to_ics
+from jubao.ics import plan_events, plan_to_ics
+from jubao.next_steps import NextSteps, build_next, next_step_line
 from jubao.plan import Plan, PlanDate, build_plan
 from jubao.statutes import StatuteError, bundled_statutes
 
@@ -33,21 +34,24 @@ def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path 
     plugins = current.plugins()
     with Engine(plugins=plugins) as engine:
         evaluation = engine.evaluate(loaded, today=as_of)
+        parameters = engine.ruleset.parameters
     result = build_plan(loaded, evaluation, plugins, as_of=as_of)
+    steps = build_next(loaded, evaluation, result, plugins.channels, parameters)
+    names = {cid: channel.name.zh for cid, channel in plugins.channels.items()}
     if ics is not None:
-        names = {cid: channel.name.zh for cid, channel in plugins.channels.items()}
         try:
-            write_bytes_atomic(ics, plan_to_ics(result, names))
+            write_bytes_atomic(ics, plan_to_ics(result, names, steps))
         except OSError as error:
             click.echo("✗ " + current.t("cli.write_failed", path=str(ics), reason=error.strerror or ""), err=True)
             raise click.exceptions.Exit(EXIT_FAILED) from None
     if as_json:
         click.echo(result.model_dump_json(indent=2))
     else:
-        for line in render_plan(result, current, explain=explain):
+        for line in render_plan(result, current, explain=explain, next_steps=steps, case_path=case):
             click.echo(line)
     if ics is not None:
-        click.echo(current.t("plan.ics_written", path=str(ics), count=len(result.all_dates())), err=as_json)
+        count = len(plan_events(result, names, steps))
+        click.echo(current.t("plan.ics_written", path=str(ics), count=count), err=as_json)
     current.report_plugin_warnings()
 
 
@@ -94,7 +98,10 @@ def _explain(item: PlanDate, current: CliState) -> list[str]:
     ]  # fmt: skip
 
 
-def render_plan(result: Plan, current: CliState, *, explain: bool = False) -> list[str]:
+def render_plan(result: Plan, current: CliState, *, explain: bool = False, next_steps: NextSteps | None = None,
+                case_path: str = "") -> list[str]:  # fmt: skip
+    """The plan as text; with ``next_steps``, ending with the single next step and the command that writes its
+    documents (``case_path``: the case file as the user named it)."""
     lang = current.lang
     lines = [
         current.t("plan.title", date=_day(result.as_of, lang)),
@@ -115,11 +122,9 @@ def render_plan(result: Plan, current: CliState, *, explain: bool = False) -> li
         lines.append(f"  · {line}")
         if explain:
             lines += _explain(item, current)
-    previous_priority = None
     for step in result.steps:
-        parallel = " " + current.t("plan.parallel") if step.priority == previous_priority else ""
-        previous_priority = step.priority
-        lines += ["", current.t("plan.step", order=step.order, name=step.name.get(lang)) + parallel]
+        parallel = current.t("plan.parallel") if step.parallel else ""
+        lines += ["", current.t("plan.step", order=step.step, name=step.name.get(lang)) + parallel]
         reference = current.t("plan.reference", number=step.reference_number) if step.reference_number else ""
         if step.status == "to_file":
             lines.append("  " + current.t("plan.status_to_file"))
@@ -161,4 +166,7 @@ def render_plan(result: Plan, current: CliState, *, explain: bool = False) -> li
             lines.append("  · " + current.t("plan.rule", label=deadline.label.get(lang), rule=rule))
     if result.provisional:
         lines += ["", current.t("plan.provisional")]
+    last = next_step_line(next_steps, case_path, lang) if next_steps is not None else None
+    if last is not None:
+        lines += ["", last]
     return lines

@@ -12,6 +12,7 @@ from typing import Any
 from jubao.cli.state import CliState
 from jubao.conditions import LeafOutcome
 from jubao.evaluation import Evaluation, Reason, Trace
+from jubao.plan import step_numbers
 from jubao.rules import Citation, Text
 from jubao.sources import Source, resolve
 
@@ -82,7 +83,11 @@ def _value(value: Any, current: CliState) -> str:
     return str(value)
 
 
-def render_evaluation(evaluation: Evaluation, current: CliState, *, title: str | None = None) -> list[str]:
+def render_evaluation(evaluation: Evaluation, current: CliState, *, title: str | None = None,
+                      next_line: str | None = None) -> list[str]:  # fmt: skip
+    """The evaluation as a victim reads it: no rule ids or strata (``jubao explain`` and ``--json`` keep them), routes
+    numbered 1, 2, 3 … without gaps — routes that can run in parallel share a number and say so, as ``jubao plan``
+    and the document index number them —, ending with ``next_line`` (the single next step and its command)."""
     t = current.t
     c = evaluation.classification
     lines: list[str] = []
@@ -108,7 +113,7 @@ def render_evaluation(evaluation: Evaluation, current: CliState, *, title: str |
     severity = evaluation.severity
     lines.append(t("eval.severity", label=text(severity.label, current)))
     for vote in severity.reasons:
-        lines.append(f"  · S{vote.level} {text(vote.text, current)}  [{vote.rule}]")
+        lines.append(f"  · S{vote.level} {text(vote.text, current)}")
     lines.append("")
     lines.append(t("eval.characterisations"))
     if not evaluation.characterisations:
@@ -117,18 +122,22 @@ def render_evaluation(evaluation: Evaluation, current: CliState, *, title: str |
         lines.append(f"  · {text(item.label, current)}（{t('confidence.' + item.confidence)}）" if current.lang == "zh"
                      else f"  · {text(item.label, current)} ({t('confidence.' + item.confidence)})")  # fmt: skip
         for reason in item.reasons:
-            lines.append(f"      {t('eval.basis')}{citations(reason.citations, current)}  [{reason.rule}]")
+            lines.append(f"      {t('eval.basis')}{citations(reason.citations, current)}")
     lines.append("")
     lines.append(t("eval.routes"))
     if not evaluation.routes:
         lines.append("  " + t("eval.no_routes"))
-    for route in evaluation.routes:
+    numbers = step_numbers([route.priority for route in evaluation.routes])
+    for route, number in zip(evaluation.routes, numbers, strict=True):
         modes = f"（{'、'.join(t('mode.' + m) for m in route.modes)}）" if route.modes else ""
-        lines.append(f"  {route.priority}. {text(route.name, current)}{modes}  [{route.channel}]")
+        parallel = t("plan.parallel") if numbers.count(number) > 1 else ""
+        lines.append(f"  {number}. {text(route.name, current)}{modes}{parallel}")
         for reason in route.reasons:
             lines += _reason_lines(reason, current)
     lines.append("")
     lines.append(t("eval.disclaimer"))
+    if next_line:
+        lines += ["", next_line]
     return lines
 
 
@@ -136,7 +145,7 @@ def _reason_lines(reason: Reason, current: CliState) -> list[str]:
     t = current.t
     return [
         f"     {t('eval.why')}{text(reason.text, current)}",
-        f"     {t('eval.basis')}{citations(reason.citations, current)}  [{reason.rule}]",
+        f"     {t('eval.basis')}{citations(reason.citations, current)}",
     ]
 
 

@@ -1,0 +1,96 @@
+"""``jubao next``: 这周要做的事 — the plan's steps in order, each with where, how and by when (``jubao.next_steps``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
+from jubao.cli.state import CliState, state
+from jubao.engine import Engine
+from jubao.next_steps import NextPage, build_next
+from jubao.plan import build_plan
+
+FORMATS = ("text", "md", "docx")
+
+
+@click.command("next")
+@click.argument("case", type=click.Path(path_type=str))
+@click.option("--as-of", "--today", "as_of", type=DateParam(),
+              help="以哪一天为“今天”（默认：北京时间今天）/ the day to plan from (default: today).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text：在终端显示；md、docx：可打印的文件 / text on the terminal, or a printable file.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path),
+              help="写入这个文件（不覆盖已有文件）/ write to this file (never over an existing one).")  # fmt: skip
+@click.option("--force", is_flag=True, help="覆盖已有的 --out 文件 / overwrite an existing --out file.")
+def next_command(case: str, as_of: date | None, fmt: str, out: Path | None, force: bool) -> None:
+    """这周要做的事：每一步向哪里、怎样提交，带什么，留什么凭证，哪天前提交 / what to do this week."""
+    current = state()
+    if fmt == "docx" and out is None:
+        raise click.UsageError(current.t("next.need_out"))
+    if out is not None and out.exists() and not force:
+        _fail(current, current.t("next.exists", path=str(out)), EXIT_INVALID)
+    loaded = read_case(case, current)
+    if as_of is not None:  # as it stood then: complaints filed later had not been filed (as in jubao plan)
+        loaded = loaded.model_copy(update={"prior_complaints": tuple(p for p in loaded.prior_complaints
+                                                                     if p.filed_on <= as_of)})  # fmt: skip
+    plugins = current.plugins()
+    with Engine(plugins=plugins) as engine:
+        evaluation = engine.evaluate(loaded, today=as_of)
+        parameters = engine.ruleset.parameters
+    plan = build_plan(loaded, evaluation, plugins, as_of=as_of)
+    result = build_next(loaded, evaluation, plan, plugins.channels, parameters)
+    page = NextPage(result, case, current.lang, title=loaded.title)
+    if fmt == "text":
+        data = ("\n".join(page.lines()) + "\n").encode("utf-8")
+    else:
+        data = plugins.formats[fmt].write(page.document())
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        _write(out, data, force=force, current=current)
+        click.echo("✓ " + current.t("next.written", path=str(out)), err=True)
+    current.report_plugin_warnings()
+
+
+def _fail(current: CliState, message: str, code: int) -> NoReturn:
+    click.echo("✗ " + message, err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _write(path: Path, data: bytes, *, force: bool, current: CliState) -> None:
+    """Write ``data`` to ``path`` atomically: a whole file or none. Without ``force`` an existing file is never
+    replaced, even one created a moment ago by someone else (the finished file is linked into place, which
+    fails if the name is taken); with ``force`` it is replaced in one step (``os.replace``)."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    except OSError as error:
+        _fail(current, current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), EXIT_FAILED)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            _fail(current, current.t("next.exists", path=str(path)), EXIT_INVALID)
+        except OSError:  # a file system without hard links: check, then move
+            if path.exists():
+                _fail(current, current.t("next.exists", path=str(path)), EXIT_INVALID)
+            os.replace(tmp, path)
+    except OSError as error:
+        _fail(current, current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), EXIT_FAILED)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
