@@ -14,9 +14,13 @@ import click
 from jubao import __version__
 from jubao._compat import unsupported_python_message
 from jubao.cli.documents_cmd import documents, evidence
+from jubao.cli.due_cmd import due
 from jubao.cli.evaluate import evaluate, explain
+from jubao.cli.new_cmd import new
+from jubao.cli.next_cmd import next_command
 from jubao.cli.plan_cmd import plan
 from jubao.cli.plugins_cmd import channels, plugin, plugins
+from jubao.cli.record_cmd import filed, replied
 from jubao.cli.reference_cmd import facts, statutes
 from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
@@ -94,6 +98,7 @@ def cli(ctx: click.Context, lang: str, debug: bool, disabled: tuple[str, ...], s
                        strict_plugins=strict_plugins)  # fmt: skip
 
 
+cli.add_command(new)
 cli.add_command(validate)
 cli.add_command(evaluate)
 cli.add_command(explain)
@@ -105,6 +110,10 @@ cli.add_command(schema)
 cli.add_command(documents)
 cli.add_command(evidence)
 cli.add_command(plan)
+cli.add_command(filed)
+cli.add_command(replied)
+cli.add_command(due)
+cli.add_command(next_command)
 cli.add_command(facts)
 cli.add_command(statutes)
 
