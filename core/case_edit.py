@@ -1,5 +1,5 @@
-"""Edit a case file in place: record a complaint filed (``add_filing``) or a reply received (``record_reply``),
-changing only the lines that say so.
+"""Edit a case file in place: record a complaint filed (``add_filing``), a reply received (``record_reply``) or an
+evidence file received (``add_evidence_item``), changing only the lines that say so.
 
 The user's comments, blank lines, quoting, key order and indentation are theirs. YAML is edited with ruamel.yaml's
 round-trip mode (it keeps comments and styles), JSON with the standard library (key order kept, indentation
@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -35,6 +35,7 @@ from jubao.problems import Problem
 from jubao.types import CASE_TIMEZONE
 
 PRIOR = "prior_complaints"
+EVIDENCE = "evidence"
 TODAY_WORDS = frozenset({"today", "今天", "今日"})
 _CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
 _SLASHED_DATE = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*$")
@@ -146,6 +147,50 @@ def record_reply(text: str, *, channel: str, reply_on: date, summary: str | None
             _yaml_update(item, updates)
 
     return _result(text, splice_edit(text, change, source), source, index)
+
+
+def add_evidence_item(text: str, item: Mapping[str, Any], source: str = "<text>") -> Edit:
+    """Append ``item`` (``{id, kind, description, path, collected_on, sha256 …}``; ``None`` values left out) to
+    ``evidence``, which is created if absent, before ``prior_complaints`` (the case format's order). Used by the
+    web app's store when a file arrives. ``Edit.index`` is the item's position in ``evidence``.
+
+    Raises ``CaseFileError`` if ``text`` is not a valid case now, or the result would not be one (a duplicate id,
+    an unknown kind …)."""
+    parse_case_text(text, source=source)
+    entry = {key: value for key, value in item.items() if value is not None}
+    state: dict[str, int] = {}
+
+    def change(data: Any, fmt: Literal["yaml", "json"]) -> None:
+        if not isinstance(data, dict):
+            raise EditError("not_a_mapping")
+        existing = data.get(EVIDENCE)
+        if existing is None:
+            items: Any = CommentedSeq() if fmt == "yaml" else []
+            _put_before(data, EVIDENCE, items, (PRIOR, "carrier_complaints", "wants"))
+        elif isinstance(existing, list):
+            items = existing
+        else:
+            raise EditError("not_a_list", field=EVIDENCE)
+        if fmt == "yaml" and not items and isinstance(items, CommentedSeq):
+            items.fa.set_block_style()  # `evidence: []` becomes a block list
+        items.append(CommentedMap(entry) if fmt == "yaml" else {k: _json_value(v) for k, v in entry.items()})
+        state["index"] = len(items) - 1
+
+    return _result(text, splice_edit(text, change, source), source, state["index"])
+
+
+def _put_before(data: dict[str, Any], key: str, value: Any, followers: tuple[str, ...]) -> None:
+    """Set ``data[key]``; a new key goes before the first of ``followers`` present, else last."""
+    keys = list(data)
+    at = next((keys.index(f) for f in followers if f in data), None) if key not in data else None
+    if at is None:
+        data[key] = value
+    elif isinstance(data, CommentedMap):
+        data.insert(at, key, value)
+    else:
+        items = list(data.items())
+        data.clear()
+        data.update([*items[:at], (key, value), *items[at:]])
 
 
 def latest_unanswered(case: Case, channel: str) -> int | None:
