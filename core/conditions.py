@@ -228,7 +228,7 @@ def explain(
             fact=condition.fact,
             op=f"not {condition.op}" if negated else str(condition.op),
             expected=resolve(condition.value, params),
-            actual=facts.get(condition.fact),
+            actual=_stable(facts.get(condition.fact)),
             negated=negated,
             held=raw != negated,
         )
@@ -270,3 +270,10 @@ def located_leaves(
             yield from located_leaves(child, (*loc, "any", index))
     else:
         yield from located_leaves(condition.not_, (*loc, "not"))
+
+
+def _stable(value: Any) -> Any:
+    """A set-valued fact in a fixed order: a trace must not change with the interpreter's hash seed."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return value
