@@ -24,6 +24,7 @@ from jubao.cli.record_cmd import filed, replied
 from jubao.cli.reference_cmd import facts, statutes
 from jubao.cli.rules_cmd import rules
 from jubao.cli.schema import schema
+from jubao.cli.serve_cmd import serve
 from jubao.cli.state import CliState, state
 from jubao.cli.validate import validate
 from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS
@@ -116,6 +117,7 @@ cli.add_command(due)
 cli.add_command(next_command)
 cli.add_command(facts)
 cli.add_command(statutes)
+cli.add_command(serve)
 
 
 def main() -> None:
