@@ -9,6 +9,7 @@ the schema migrates itself; ``jubao serve --wipe`` removes the store and nothing
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import io
@@ -495,7 +496,7 @@ def test_sqlite_is_in_wal_mode_inside_the_private_data_dir(data_dir: Path) -> No
         store.create_case(COMMENTED)
         database = data_dir / "jubao.sqlite3"
         assert database.is_file()
-        with sqlite3.connect(database) as connection:
+        with contextlib.closing(sqlite3.connect(database)) as connection, connection:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
 
@@ -571,12 +572,12 @@ def test_wipe_of_a_sqlite_file_shared_with_another_program_drops_only_jubaos_tab
     with Store.open(data_dir=data_dir) as store:
         store.create_case(COMMENTED)
     database = data_dir / "jubao.sqlite3"
-    with sqlite3.connect(database) as connection:
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
         connection.execute("CREATE TABLE my_notes (note TEXT)")
         connection.execute("INSERT INTO my_notes VALUES ('keep me')")
     connection.close()
     Store.wipe(data_dir=data_dir)
-    with sqlite3.connect(database) as connection:
+    with contextlib.closing(sqlite3.connect(database)) as connection, connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert tables == {"my_notes"}
         assert connection.execute("SELECT note FROM my_notes").fetchall() == [("keep me",)]
