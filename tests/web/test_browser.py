@@ -99,13 +99,27 @@ def page(shots: Path) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN", accept_downloads=True)
         tab = context.new_page()
         failed: list[str] = []
-        # A download ends its request with net::ERR_ABORTED (the page stays); any other failure is a broken page.
-        tab.on("requestfailed", lambda request: None if request.url.endswith(".zip") else failed.append(request.url))
+        # net::ERR_ABORTED is a request the browser itself dropped (a download, or the favicon of a page it already
+        # left); any other failure, or an asset answered with an error, is a broken page.
+        tab.on("requestfailed", lambda request: _unless_aborted(request, failed))
+        tab.on(
+            "response",
+            lambda response: (
+                failed.append(f"{response.status} {response.url}")
+                if response.status >= 400 and "/static/" in response.url
+                else None
+            ),
+        )
         tab.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
         yield tab
         context.close()
         browser.close()
         assert not failed, f"the browser reported errors or failed requests: {failed}"
+
+
+def _unless_aborted(request: Any, failed: list[str]) -> None:
+    if "ERR_ABORTED" not in (request.failure or ""):
+        failed.append(f"{request.failure} {request.url}")
 
 
 class Shots:
