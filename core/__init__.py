@@ -11,15 +11,12 @@ durable_rules is not imported until an engine is built.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("jubao")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from jubao._version import __version__
 
 if TYPE_CHECKING:
+    from jubao.batch import BatchResult, evaluate_many
     from jubao.case import (
         CarrierComplaint,
         Case,
@@ -167,6 +164,8 @@ _EXPORTS: dict[str, str] = {
     "Carrier": "jubao.vocabulary",
     "CreditorRole": "jubao.vocabulary",
     "Engine": "jubao.engine",
+    "evaluate_many": "jubao.batch",
+    "BatchResult": "jubao.batch",
     "CarrierAppeal": "jubao.features",
     "carrier_appeal": "jubao.features",
     "Episode": "jubao.features",
@@ -315,6 +314,7 @@ __all__ = [
     "PLAIN_TEXT",
     "PLUGIN_API",
     "TRACE_FORMAT",
+    "BatchResult",
     "Behaviour",
     "Carrier",
     "CarrierAppeal",
@@ -428,6 +428,7 @@ __all__ = [
     "conduct_episodes",
     "document_set_json",
     "drafting_context",
+    "evaluate_many",
     "evaluation_json_schema",
     "form_number",
     "form_payload",

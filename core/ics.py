@@ -14,13 +14,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-
-from icalendar import Alarm, Calendar, Event
+from typing import TYPE_CHECKING
 
 from jubao.i18n import Lang, t
 from jubao.next_steps import NextStep, NextSteps, Preserve, day_text, shell_word
 from jubao.plan import Plan, PlanDate
 from jubao.rules import Citation
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//jubao//jubao plan//ZH"
 LANG: Lang = "zh"
@@ -63,6 +65,8 @@ def _description(item: PlanDate) -> str:
 
 
 def _event(uid: str, day: date, summary: str, description: str, stamp: datetime) -> Event:
+    from icalendar import Alarm, Event  # noqa: PLC0415 - only `jubao plan --ics` writes a calendar
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -124,6 +128,8 @@ def plan_events(plan: Plan, channel_names: dict[str, str], reminders: NextSteps 
 def plan_to_ics(plan: Plan, channel_names: dict[str, str], reminders: NextSteps | None = None) -> bytes:
     """The plan's dated deadlines (and, given ``reminders``, its "submit by" dates) as an iCalendar file (bytes,
     CRLF line endings as RFC 5545 requires)."""
+    from icalendar import Calendar  # noqa: PLC0415 - see _event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -256,7 +256,7 @@ def step_numbers(priorities: list[int]) -> list[int]:
 def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of: date | None = None,
                with_documents: bool = True) -> Plan:  # fmt: skip
     """The plan as it stands on ``as_of`` (default: the evaluation's ``today``). ``with_documents=False`` leaves
-    each step's document titles out (drafting every channel's documents is the slow part)."""
+    each step's document titles out (a channel that builds its documents in code is drafted to list them)."""
     view = as_of or evaluation.today
     last_act = conduct_end(case)
     steps = []
@@ -299,8 +299,7 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
                                            event=Clock.REPLY))  # fmt: skip
             else:
                 undated.append(deadline)
-        drafted = _documents(plugins, channel.id, case, evaluation) if with_documents else []
-        titles = tuple(document.title for document in drafted if document.purpose != "guide")  # the guide is read
+        titles = _titles(plugins, channel.id, case, evaluation) if with_documents else ()
         steps.append(
             PlanStep(
                 order=order,
@@ -318,6 +317,8 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
                 not_binding=tuple(not_binding),
             )
         )
+    if with_documents and plugins._discovery is not None:
+        plugins._discovery.save()  # the template titles read for the first time, for the next plan
     preservation = tuple(
         PreservationWindow(
             id=w.id,
@@ -340,6 +341,19 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
         steps=tuple(steps),
         provisional=any(d.provisional for d in all_dates),
     )
+
+
+def _titles(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> tuple[str, ...]:
+    """The titles of the documents ``jubao documents`` writes for the channel, its guide aside (the guide is read,
+    not filed): from the templates when the channel renders a fixed list of them (nothing is drafted), otherwise
+    from drafting them."""
+    from jubao.template_channel import document_titles  # noqa: PLC0415 - the drafting stack only when listing
+
+    declared = document_titles(plugins, channel_id, case, evaluation)
+    if declared is not None:
+        return declared
+    drafted = _documents(plugins, channel_id, case, evaluation)
+    return tuple(document.title for document in drafted if document.purpose != "guide")
 
 
 def _documents(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:

@@ -16,11 +16,16 @@ so a third-party plugin cannot take over a built-in channel id.
 
 Plugins are disabled by name with ``disabled=`` or the ``JUBAO_DISABLE_PLUGINS`` environment variable (comma
 separated). Nothing is loaded at import time: call ``load_plugins()``.
+
+What discovery reads from files — each template plugin's ``channel.yaml``, whether a plugin's rules pass the
+rules check, the titles of its document templates — is kept in a cache per installed set (``jubao.cache``) and
+reused while the set and those files are unchanged; plugin code itself is always imported and its hooks called.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import sysconfig
 import threading
@@ -37,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 from pydantic import ValidationError
 
-from jubao import hookspecs
+from jubao import cache, hookspecs
 from jubao.channel import Channel
 from jubao.documents_api import Document, DocumentFormat
 from jubao.plugin_facts import Feature
@@ -102,6 +107,8 @@ class PluginSet:
     deprecations: list[PluginWarning] = field(default_factory=list)
     """Plugins using a deprecated part of the contract (docs/plugins/api-policy.md): said once, never fatal."""
     _warn_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _discovery: cache.DiscoveryCache | None = field(default=None, repr=False, compare=False)
+    """The discovery cache of this set (``jubao.cache``): document titles are kept there too."""
 
     @cached_property
     def ruleset(self) -> RuleSet:
@@ -166,10 +173,33 @@ def load_plugins(
         result.errors.append(error)
 
     candidates: list[tuple[str, EntryPoint | None, Any]] = []
+    identity = _DistIdentity()
     if entry_points_group:
-        points = sorted(entry_points(group=entry_points_group), key=lambda ep: (not _is_builtin(ep), ep.name))
+        points = sorted(entry_points(group=entry_points_group), key=lambda ep: (not identity.builtin(ep), ep.name))
         candidates += [(entry.name, entry, None) for entry in points]
     candidates += [(name, None, plugin) for name, plugin in extra]
+    discovery = cache.DiscoveryCache.for_set(
+        (point.name, point.value, *identity.of(point)) for _, point, _ in candidates if point is not None
+    )
+    result._discovery = discovery
+    token = cache.set_active(discovery)
+    try:
+        _load_candidates(result, manager=manager, candidates=candidates, blocked=blocked, identity=identity, fail=fail)
+    finally:
+        cache.reset_active(token)
+    discovery.save()
+    return result
+
+
+def _load_candidates(
+    result: PluginSet,
+    *,
+    manager: pluggy.PluginManager,
+    candidates: list[tuple[str, EntryPoint | None, Any]],
+    blocked: set[str],
+    identity: _DistIdentity,
+    fail: Any,
+) -> None:
     for name, point, given in candidates:
         if name in blocked:
             manager.set_blocked(name)
@@ -199,12 +229,33 @@ def load_plugins(
             fail(name, refused.message)
             continue
         result.deprecations += _deprecated_use(manager, name, plugin)
-        dist = point.dist if point is not None else None
+        distribution, version = identity.of(point) if point is not None else (None, None)
         hooks = tuple(
             sorted(caller.name for caller in manager.get_hookcallers(plugin) or [] if contribution.uses(caller.name))
         )
-        result.plugins.append(PluginInfo(name, dist.version if dist else None, dist.name if dist else None, hooks))
-    return result
+        result.plugins.append(PluginInfo(name, version, distribution, hooks))
+
+
+class _DistIdentity:
+    """Each entry point's distribution name and version, its metadata read once per distribution (not once per
+    entry point and attribute: 16 built-in plugins share one distribution)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Any, tuple[str | None, str | None]]] = {}
+
+    def of(self, point: EntryPoint) -> tuple[str | None, str | None]:
+        dist = point.dist
+        if dist is None:
+            return (None, None)
+        known = self._known.get(id(dist))
+        if known is None or known[0] is not dist:
+            metadata = dist.metadata
+            known = (dist, (metadata["Name"], metadata["Version"]))
+            self._known[id(dist)] = known
+        return known[1]
+
+    def builtin(self, point: EntryPoint) -> bool:
+        return self.of(point)[0] == BUILTIN_DISTRIBUTION
 
 
 def _is_template_package(module: Any) -> bool:
@@ -239,10 +290,6 @@ def _deprecated_use(manager: pluggy.PluginManager, name: str, plugin: Any) -> li
                 message = f"{hook}({', '.join(used)}) is deprecated since plugin API 1.1: take `context` instead"
                 notes.append(PluginWarning(name, message))
     return notes
-
-
-def _is_builtin(point: EntryPoint) -> bool:
-    return bool(point.dist is not None and point.dist.name == BUILTIN_DISTRIBUTION)
 
 
 class _Refused(Exception):
@@ -362,12 +409,13 @@ def _check_rules(result: PluginSet, found: _Contribution) -> None:
 
     channels = {cid: c.name for cid, c in result.channels.items()} | {c.id: c.name for c in found.channels}
     facts = [f.spec() for f in (*result.features.values(), *found.features)]
+    sources = [bundled_source(), *result.rule_sources, *found.rule_sources]
+    discovery = result._discovery
+    passed = _rules_mark(sources, channels, facts) if discovery is not None else None
+    if passed is not None and discovery is not None and discovery.marked(passed):
+        return  # these very files, channels and facts passed the check before
     try:
-        ruleset = load_ruleset(
-            [bundled_source(), *result.rule_sources, *found.rule_sources],
-            extra_channels=channels.items(),
-            extra_facts=facts,
-        )
+        ruleset = load_ruleset(sources, extra_channels=channels.items(), extra_facts=facts)
         compiler = Compiler(ruleset.facts)
         for stratum in ruleset.strata:
             shard(compiler, stratum)
@@ -377,6 +425,32 @@ def _check_rules(result: PluginSet, found: _Contribution) -> None:
         raise _Refused(f"rules: {_first_line(first)}{more}") from None
     except Exception as exc:
         raise _Refused(f"rules could not be compiled: {describe_exception(exc)}") from None
+    if passed is not None and discovery is not None:
+        discovery.mark(passed)
+
+
+def _rules_mark(sources: list[RuleSource], channels: dict[str, Any], facts: list[Any]) -> str | None:
+    """What a rules check depends on besides jubao's code (part of the cache key): every file under each rule
+    directory (name, size, modification time), the channels' ids and names and the features' specs. None when a
+    directory is not a plain folder (a zip): then the check always runs."""
+    import pydantic_core  # noqa: PLC0415
+
+    parts: list[Any] = ["rules-check"]
+    for source in sources:
+        if not isinstance(source.root, Path):
+            return None
+        root = str(source.root)
+        found = []
+        for folder, subfolders, names in os.walk(root):
+            subfolders.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                found.append([os.path.relpath(path, root), *(cache.stamp(path) or (-1, -1))])
+        parts.append([source.name, root, found])
+    parts.append(list(channels.items()))
+    parts.append([spec.model_dump_json() for spec in facts])
+    encoded = pydantic_core.to_json(parts)
+    return "rules:" + hashlib.sha256(encoded).hexdigest()
 
 
 def _validated_channel(channel: Any) -> Channel:

@@ -22,14 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jubao.channel import Channel
-from jubao.context import DraftingContext
+from jubao.channel import Channel, TemplateDocument
+from jubao.context import DraftingContext, drafting_context
 from jubao.documents_api import Document
-from jubao.drafting import Drafter, channel_from_package
+from jubao.drafting import Drafter, channel_from_package, template_title
+from jubao.filing import separate_guidance
 from jubao.hookspecs import hookimpl
 from jubao.plugin_facts import Feature
+
+if TYPE_CHECKING:
+    from jubao.case import Case
+    from jubao.evaluation import Evaluation
+    from jubao.plugins import PluginSet
 
 CHANNEL_FILE = "channel.yaml"  # the same name jubao.plugins looks for
 RULES_DIR = "rules"
@@ -83,9 +89,49 @@ class TemplateChannel:
         if self.build is not None:
             return list(self.build(drafter, context))
         extra = dict(self.values(context)) if self.values else {}
-        return [
-            drafter.render(
-                item.template, document_id=item.id, formats=item.formats or None, purpose=item.purpose, **extra
-            )
-            for item in self.channel.documents
-        ]
+        return [_render(drafter, item, extra) for item in self.channel.documents]
+
+
+def _render(drafter: Drafter, item: TemplateDocument, extra: Mapping[str, Any]) -> Document:
+    return drafter.render(
+        item.template, document_id=item.id, formats=item.formats or None, purpose=item.purpose, **extra
+    )
+
+
+def document_titles(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> tuple[str, ...] | None:
+    """The titles of the documents ``jubao documents`` drafts for ``channel_id`` (its guide aside), read from the
+    templates instead of rendering them, when the channel is a ``TemplateChannel`` that renders its ``documents``
+    list (no ``build``): each template's title as ``jubao.drafting.template_title`` finds it, and only a template
+    whose title depends on the case is rendered. None for any other plugin: only drafting tells which documents it
+    builds. As with drafting, a channel whose documents fail to render lists none. The titles found are kept in
+    the set's discovery cache (``PluginSet._discovery.save()`` writes it)."""
+    owner = plugins.channel_owner.get(channel_id)
+    if owner is None:
+        return ()
+    plugin = plugins.manager.get_plugin(owner)
+    if not isinstance(plugin, TemplateChannel) or plugin.build is not None or plugin.channel.id != channel_id:
+        return None
+    if type(plugin).build_documents is not TemplateChannel.build_documents:  # a subclass drafts its own way
+        return None
+    discovery = plugins._discovery  # the set's own cache
+    declared = [template_title(plugin.package, item.template, discovery) for item in plugin.channel.documents]
+    drafted: dict[int, Document] = {}
+    if any(title is None for title in declared):
+        try:
+            context = drafting_context(plugins, channel_id, case, evaluation)
+            drafter = Drafter(plugin.package, context)
+            extra = dict(plugin.values(context)) if plugin.values else {}
+            for index, item in enumerate(plugin.channel.documents):
+                if declared[index] is None:
+                    drafted[index] = _render(drafter, item, extra)
+        except Exception:  # drafting fails for this case: the plan lists no documents (jubao documents says why)
+            return ()
+    titles = []
+    for index, item in enumerate(plugin.channel.documents):
+        if index in drafted:
+            document = drafted[index]
+        else:
+            document = Document(channel=channel_id, id=item.id or item.template, title=declared[index] or "",
+                                purpose=item.purpose)  # fmt: skip
+        titles.append(separate_guidance(document).title)  # a filing's title loses its unverified marks
+    return tuple(titles)

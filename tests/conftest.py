@@ -20,6 +20,18 @@ DATA = Path(__file__).resolve().parent / "data"
 VIEW_DAY = date(2026, 11, 23)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every jubao process a test starts) caches in a temporary folder, never the user's: also a
+    process started without the JUBAO_ variables (the user cache directory is then under XDG_CACHE_HOME)."""
+    folder = tmp_path_factory.mktemp("jubao-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUBAO_CACHE_DIR", str(folder))
+        patch.setenv("XDG_CACHE_HOME", str(folder / "xdg"))
+        patch.delenv("JUBAO_NO_CACHE", raising=False)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def plugins() -> PluginSet:
     loaded = load_plugins()

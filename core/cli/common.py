@@ -5,16 +5,18 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from jubao.case import Case
-from jubao.case_checks import channel_problems, locate
-from jubao.case_warnings import located_warnings
-from jubao.cli.state import CliState
-from jubao.loading import CaseFileError, load_case, parse_case_text
-from jubao.problems import Problem
+from jubao.cli.state import CliState, state
+
+if TYPE_CHECKING:
+    from jubao.case import Case
+    from jubao.problems import Problem
+
+# The case model (pydantic) and the loaders are imported where a case is read: a command that only needs an exit
+# code or a date option from here, and every command's `--help`, starts without them.
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -25,15 +27,19 @@ def problem_line(source: str, problem: Problem, lang: str) -> str:
     return "  " + problem.describe(source, lang)  # type: ignore[arg-type]
 
 
-def read_case(source: str, current: CliState, *, check_channels: bool = True) -> Case:
+def read_case(source: str, current: CliState, *, check_channels: bool = True, stdin_text: str | None = None) -> Case:
     """Load ``source`` (a path or ``-``) or print every problem and exit 2. With ``check_channels`` (commands that
     evaluate a case), a prior complaint naming a channel no installed plugin knows is such a problem too, and the
     case's warnings (``jubao.case_warnings``: likely slips) are printed on stderr, one line each, before carrying
-    on."""
+    on. ``stdin_text``: for ``-``, standard input already read (``jubao evaluate`` reads ahead to tell one case
+    from JSON Lines)."""
+    from jubao.case_warnings import located_warnings  # noqa: PLC0415 - see the imports at the top
+    from jubao.loading import CaseFileError, load_case, parse_case_text  # noqa: PLC0415
+
     text: str | None = None
     try:
         if source == "-":
-            text = sys.stdin.read()
+            text = sys.stdin.read() if stdin_text is None else stdin_text
             case = parse_case_text(text, source=current.t("cli.stdin_name"))  # JSON or YAML: auto
         else:
             case = load_case(Path(source))
@@ -62,6 +68,8 @@ def case_text(source: str) -> str | None:
 def plugin_problems(case: Case, source: str, current: CliState, text: str | None = None) -> list[Problem]:
     """What the installed plugins find wrong with a valid case (``jubao.case_checks``), located in its file
     (``text``: the case text when it came from stdin; a file is read again)."""
+    from jubao.case_checks import channel_problems, locate  # noqa: PLC0415 - see the imports at the top
+
     problems = channel_problems(case, current.plugins().ruleset.channels)
     if not problems:
         return []
@@ -89,3 +97,19 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
             return date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date like 2026-11-23", param, ctx)
+
+
+class DayParam(click.ParamType):  # type: ignore[type-arg]
+    """A date: ``2026-11-20``, ``2026年11月20日`` or ``today`` / ``今天``."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        from jubao.case_edit import parse_day  # noqa: PLC0415 - the case editor (ruamel.yaml) only for a date given
+
+        try:
+            return parse_day(str(value))
+        except ValueError:
+            self.fail(state().t("record.bad_date", value=str(value)), param, ctx)

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
 from jubao.cli.state import CliState, state
-from jubao.documents import (
-    KEPT_FOLDER,
-    DocumentsError,
-    DocumentSet,
-    WriteOutcome,
-    build_document_set,
-    missing_files,
-    write_document_set,
-)
-from jubao.drafting import TemplateError
-from jubao.engine import Engine
 from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_case, recorded_in_manifest, verify
+
+if TYPE_CHECKING:
+    from jubao.documents import DocumentSet, WriteOutcome
 
 
 @click.command()
@@ -39,6 +32,11 @@ from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_cas
 def documents(case: str, out: Path, *, channels: tuple[str, ...], formats: tuple[str, ...], today: date | None,
               force: bool) -> None:  # fmt: skip
     """为推荐的每个渠道生成文书，并附证据清单和目录 / draft the documents for every routed channel."""
+    # Imported here, not at the top: `jubao evidence verify` (and `--help`) need neither the engine nor the drafting.
+    from jubao.documents import DocumentsError, build_document_set, write_document_set  # noqa: PLC0415
+    from jubao.drafting import TemplateError  # noqa: PLC0415
+    from jubao.engine import Engine  # noqa: PLC0415
+
     current = state()
     loaded = read_case(case, current)
     plugins = current.plugins()
@@ -99,6 +97,8 @@ def _report_earlier_set(outcome: WriteOutcome, out: Path, current: CliState) -> 
 
 def _report_kept(outcome: WriteOutcome, current: CliState) -> None:
     """After the usual report: where the user's files are now, and how to replace the earlier set."""
+    from jubao.documents import KEPT_FOLDER  # noqa: PLC0415 - loaded already by `documents`
+
     if outcome.action == "beside":
         click.echo("! " + current.t("documents.regen.beside", path=str(outcome.path)))
         click.echo("  " + current.t("documents.regen.force_hint", kept=KEPT_FOLDER))
@@ -118,6 +118,8 @@ def _report_kept(outcome: WriteOutcome, current: CliState) -> None:
 
 
 def _report(document_set: DocumentSet, out: Path, current: CliState) -> None:
+    from jubao.documents import missing_files  # noqa: PLC0415 - loaded already by `documents`
+
     click.echo("✓ " + current.t("documents.written", count=len(document_set.files), path=str(out)))
     for c in document_set.channels:
         name = c.name.get(current.lang)

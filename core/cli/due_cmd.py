@@ -12,18 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jubao.case_checks import channel_problems
-from jubao.cli.common import EXIT_INVALID
-from jubao.cli.record_cmd import DayParam
+from jubao.cli.common import EXIT_INVALID, DayParam
 from jubao.cli.state import CliState, state
-from jubao.engine import Engine
 from jubao.loading import JSON_SUFFIXES, YAML_SUFFIXES, CaseFileError, load_case
 from jubao.plan import Plan, PlanDate, build_plan
-from jubao.plugins import PluginSet
 from jubao.rules import Text
+
+if TYPE_CHECKING:
+    from jubao.engine import Engine
+    from jubao.plugins import PluginSet
 
 CASE_SUFFIXES = (*YAML_SUFFIXES, *JSON_SUFFIXES)
 
@@ -44,6 +46,8 @@ class DueItem:
               help="以这一天为“今天”（默认：今天）/ count days from this date (default: today).")  # fmt: skip
 def due(folder: Path, as_of: date | None) -> None:
     """列出文件夹里所有案件的期限（已过期的和即将到期的，按日期先后）/ every deadline across a folder's cases."""
+    from jubao.engine import Engine  # noqa: PLC0415 - the engine when the command runs, not for its `--help`
+
     current = state()
     if not folder.is_dir():
         click.echo("✗ " + current.t("due.not_a_folder", path=str(folder)), err=True)

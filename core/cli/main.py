@@ -2,38 +2,134 @@
 
 Error policy: usage errors exit 2 (click), invalid input exits 2 with every problem listed, an unexpected
 exception prints one sentence and exits 1 — a traceback only with ``--debug`` (it may contain personal data).
+
+Start-up: a subcommand's module is imported only when that command runs or shows its own help (``COMMANDS``; a
+new subcommand goes there, with its one-line help), so ``jubao --version`` and ``jubao --help`` load no command.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Any
+from gettext import gettext as _
+from typing import Any, NamedTuple
 
 import click
 
-from jubao import __version__
 from jubao._compat import unsupported_python_message
-from jubao.cli.documents_cmd import documents, evidence
-from jubao.cli.due_cmd import due
-from jubao.cli.evaluate import evaluate, explain
-from jubao.cli.new_cmd import new
-from jubao.cli.next_cmd import next_command
-from jubao.cli.plan_cmd import plan
-from jubao.cli.plugins_cmd import channels, plugin, plugins
-from jubao.cli.record_cmd import filed, replied
-from jubao.cli.reference_cmd import facts, statutes
-from jubao.cli.rules_cmd import rules
-from jubao.cli.schema import schema
-from jubao.cli.serve_cmd import serve
+from jubao._version import __version__
 from jubao.cli.state import CliState, state
-from jubao.cli.validate import validate
 from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS
 
 EXIT_INTERNAL_ERROR = 1
 
 
+class LazyCommand(NamedTuple):
+    """Where a subcommand lives, and its one-line help for ``jubao --help`` (without importing its module)."""
+
+    module: str
+    attribute: str
+    summary: str
+    """The first paragraph of the command's help: what ``jubao --help`` shortens to fit (a test checks it is still
+    the command's own)."""
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "new": LazyCommand(
+        "jubao.cli.new_cmd",
+        "new",
+        "一问一答，写出案件文件；对已有文件只补问缺少或写错的内容 / interview to write (or complete) a case file.",
+    ),
+    "validate": LazyCommand(
+        "jubao.cli.validate",
+        "validate",
+        "校验案件文件（YAML 或 JSON；- 表示标准输入）/ validate case files (YAML or JSON; - for stdin).",
+    ),
+    "evaluate": LazyCommand(
+        "jubao.cli.evaluate", "evaluate", "分类并推荐举报渠道 / classify a case and route it to channels."
+    ),
+    "explain": LazyCommand(
+        "jubao.cli.evaluate",
+        "explain",
+        "列出触发的规则及依据；对未推荐的渠道说明原因 / the rules that fired, and why-not for the other channels.",
+    ),
+    "rules": LazyCommand("jubao.cli.rules_cmd", "rules", "检查和测试规则文件 / lint and test the rule files."),
+    "plugins": LazyCommand(
+        "jubao.cli.plugins_cmd",
+        "plugins",
+        "列出已加载的插件 / list loaded plugins (name, version, hooks, channels).",
+    ),
+    "channels": LazyCommand("jubao.cli.plugins_cmd", "channels", "举报渠道 / reporting channels."),
+    "plugin": LazyCommand("jubao.cli.plugins_cmd", "plugin", "插件开发 / for plugin authors."),
+    "schema": LazyCommand("jubao.cli.schema", "schema", "导出 JSON Schema / export a JSON Schema (draft 2020-12)."),
+    "documents": LazyCommand(
+        "jubao.cli.documents_cmd",
+        "documents",
+        "为推荐的每个渠道生成文书，并附证据清单和目录 / draft the documents for every routed channel.",
+    ),
+    "evidence": LazyCommand(
+        "jubao.cli.documents_cmd", "evidence", "证据文件：核对是否被改动 / evidence files: check they are unchanged."
+    ),
+    "plan": LazyCommand(
+        "jubao.cli.plan_cmd",
+        "plan",
+        "行动计划：先后步骤、期限和逾期后的下一步 / the plan: ordered steps, dates, and what to do when they pass.",
+    ),
+    "filed": LazyCommand(
+        "jubao.cli.record_cmd",
+        "filed",
+        "记下已向某个渠道提交了投诉或举报（更新案件文件）/ record that you filed with a channel.",
+    ),
+    "replied": LazyCommand(
+        "jubao.cli.record_cmd",
+        "replied",
+        "记下某个渠道已经答复（更新最近一次尚未答复的投诉）/ record a channel's reply to your latest complaint.",
+    ),
+    "due": LazyCommand(
+        "jubao.cli.due_cmd",
+        "due",
+        "列出文件夹里所有案件的期限（已过期的和即将到期的，按日期先后）/ every deadline across a folder's cases.",
+    ),
+    "next": LazyCommand(
+        "jubao.cli.next_cmd",
+        "next_command",
+        "这周要做的事：每一步向哪里、怎样提交，带什么，留什么凭证，哪天前提交 / what to do this week.",
+    ),
+    "facts": LazyCommand("jubao.cli.reference_cmd", "facts", "规则可读取的事实 / facts rules can read."),
+    "statutes": LazyCommand("jubao.cli.reference_cmd", "statutes", "法条库 / the statute library templates cite."),
+    "serve": LazyCommand(
+        "jubao.cli.serve_cmd",
+        "serve",
+        "打开本机网页版（适合不熟悉命令行的人）和 HTTP API / the local web app and HTTP API.",
+    ),
+}
+"""Every subcommand, imported only when it runs or shows its own help: so that ``jubao --version``, ``--help``
+and each command load only what they use (``tests/test_startup.py``)."""
+
+
 class JubaoGroup(click.Group):
-    """Turns unexpected exceptions into one translated sentence unless ``--debug`` is on."""
+    """Subcommands imported on first use (``COMMANDS``); unexpected exceptions turned into one translated sentence
+    unless ``--debug`` is on."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = lazy_command(cmd_name)
+            self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``jubao --help``, as click writes it, from ``COMMANDS`` for commands not imported."""
+        rows = [(name, self.commands.get(name) or summary_command(name)) for name in self.list_commands(ctx)]
+        rows = [(name, command) for name, command in rows if not command.hidden]
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _command in rows)
+        with formatter.section(_("Commands")):  # as click writes it
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -99,25 +195,16 @@ def cli(ctx: click.Context, lang: str, debug: bool, disabled: tuple[str, ...], s
                        strict_plugins=strict_plugins)  # fmt: skip
 
 
-cli.add_command(new)
-cli.add_command(validate)
-cli.add_command(evaluate)
-cli.add_command(explain)
-cli.add_command(rules)
-cli.add_command(plugins)
-cli.add_command(channels)
-cli.add_command(plugin)
-cli.add_command(schema)
-cli.add_command(documents)
-cli.add_command(evidence)
-cli.add_command(plan)
-cli.add_command(filed)
-cli.add_command(replied)
-cli.add_command(due)
-cli.add_command(next_command)
-cli.add_command(facts)
-cli.add_command(statutes)
-cli.add_command(serve)
+def lazy_command(name: str) -> click.Command:
+    """The subcommand ``name`` (a key of ``COMMANDS``), importing its module."""
+    where = COMMANDS[name]
+    command: click.Command = getattr(importlib.import_module(where.module), where.attribute)
+    return command
+
+
+def summary_command(name: str) -> click.Command:
+    """A stand-in for the subcommand ``name`` that knows only its one-line help (what ``jubao --help`` shows)."""
+    return click.Command(name, help=COMMANDS[name].summary)
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
 from jubao.cli.state import CliState, state
-from jubao.engine import Engine
 from jubao.next_steps import NextPage, build_next
 from jubao.plan import build_plan
 
@@ -31,6 +30,8 @@ FORMATS = ("text", "md", "docx")
 @click.option("--force", is_flag=True, help="覆盖已有的 --out 文件 / overwrite an existing --out file.")
 def next_command(case: str, as_of: date | None, fmt: str, out: Path | None, force: bool) -> None:
     """这周要做的事：每一步向哪里、怎样提交，带什么，留什么凭证，哪天前提交 / what to do this week."""
+    from jubao.engine import Engine  # noqa: PLC0415 - the engine when the command runs, not for its `--help`
+
     current = state()
     if fmt == "docx" and out is None:
         raise click.UsageError(current.t("next.need_out"))

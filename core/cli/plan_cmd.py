@@ -9,7 +9,6 @@ import click
 
 from jubao.cli.common import EXIT_FAILED, DateParam, read_case
 from jubao.cli.state import CliState, state
-from jubao.engine import Engine
 from jubao.fileio import write_bytes_atomic
 from jubao.ics import plan_events, plan_to_ics
 from jubao.next_steps import NextSteps, build_next, next_step_line
@@ -26,6 +25,8 @@ from jubao.statutes import StatuteError, bundled_statutes
 @click.option("--ics", "ics", type=click.Path(path_type=Path), help="写出日历文件（.ics）/ write an iCalendar file.")
 def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path | None) -> None:
     """行动计划：先后步骤、期限和逾期后的下一步 / the plan: ordered steps, dates, and what to do when they pass."""
+    from jubao.engine import Engine  # noqa: PLC0415 - the engine when the command runs, not for its `--help`
+
     current = state()
     loaded = read_case(case, current)
     if as_of is not None:  # the plan as it stood then: complaints filed later had not been filed

@@ -14,25 +14,11 @@ from typing import NoReturn
 import click
 
 from jubao.case import Case
-from jubao.case_edit import Edit, EditError, add_filing, parse_day, record_reply, unknown_channel
-from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, read_case
+from jubao.case_edit import Edit, EditError, add_filing, record_reply, unknown_channel
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DayParam, read_case
 from jubao.cli.state import CliState, state
 from jubao.fileio import write_text_atomic
 from jubao.loading import CaseFileError
-
-
-class DayParam(click.ParamType):  # type: ignore[type-arg]
-    """A date: ``2026-11-20``, ``2026年11月20日`` or ``today`` / ``今天``."""
-
-    name = "DATE"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return parse_day(str(value))
-        except ValueError:
-            self.fail(state().t("record.bad_date", value=str(value)), param, ctx)
 
 
 def _day(day: date, lang: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
 from jubao.i18n import Lang, t
-from jubao.plugins import PluginError, PluginSet, load_plugins, strict_from_env
+
+if TYPE_CHECKING:
+    from jubao.plugins import PluginSet
 
 
 @dataclass
@@ -24,6 +27,9 @@ class CliState:
     def plugins(self) -> PluginSet:
         """The plugins for this invocation, loaded once; each plugin problem is one line on stderr."""
         if self._plugins is None:
+            # Imported here: `jubao --version`, `--help` and the commands that need no plugin start without it.
+            from jubao.plugins import PluginError, load_plugins  # noqa: PLC0415
+
             try:
                 self._plugins = load_plugins(disabled=self.disabled_plugins, strict=self.strict_plugins or None)
             except PluginError as exc:
@@ -40,6 +46,8 @@ class CliState:
         with ``--strict-plugins`` they fail the command (exit 1)."""
         if self._plugins is None or not self._plugins.warnings:
             return
+        from jubao.plugins import strict_from_env  # noqa: PLC0415 - loaded already: plugins were used
+
         for warning in self._plugins.warnings:
             click.echo(self.t("plugins.warning", plugin=warning.plugin, message=warning.message), err=True)
         if self.strict_plugins or strict_from_env():

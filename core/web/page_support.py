@@ -24,6 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from jubao.cache import template_bytecode_cache
 from jubao.i18n import Lang, t
 from jubao.types import CASE_TIMEZONE
 from jubao.web.i18n import request_lang, wt
@@ -57,6 +58,7 @@ def environment() -> Environment:
     folder = files("jubao.web").joinpath("templates")
     return Environment(
         loader=FileSystemLoader(str(folder)),
+        bytecode_cache=template_bytecode_cache("web:autoescape,StrictUndefined,trim_blocks,lstrip_blocks"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
