@@ -8,6 +8,8 @@ Prints cases/s and per-case latency for
   (b) hand-written Python decisions over the same features (bench/handwritten.py) — the floor, the baseline,
   (c) Engine(backend="python"), the same rule files through jubao's Python condition evaluator,
   (d) (a) across worker processes, one engine per process (how jubao scales with cores),
+  (z) zen-engine (GoRules, Rust) running the same rules translated to a JDM graph (bench/zen_jdm.py; only if
+      zen-engine is installed — it is not a jubao dependency),
 with ratios against (b), and resident memory before and after many evaluations in one engine. Every case timed
 under (a) is checked against (b): the floor does the same work. Median of the rounds; the machine is shared,
 so single runs vary by ±20 %.
@@ -33,6 +35,7 @@ from jubao.case import Case
 from jubao.engine import Engine
 from jubao.features import compute_features, conduct_end
 from jubao.generate import random_cases
+from zen_jdm import ZenRules, zen_available, zen_summary
 
 TODAY = date(2026, 11, 20)
 
@@ -60,6 +63,18 @@ def handwritten(engine: Engine) -> Callable[[Case], dict[str, Any]]:
         params = engine._params_on(as_of)
         features = compute_features(case, today=TODAY, param=params.get, param_on=engine._param_on)
         return decide(features, params, as_of)
+
+    return run
+
+
+def zen_pipeline(engine: Engine, rules: ZenRules) -> Callable[[Case], dict[str, Any]]:
+    """Features as for the floor, then the decisions by zen-engine (bench/zen_jdm.py)."""
+
+    def run(case: Case) -> dict[str, Any]:
+        as_of = conduct_end(case)
+        params = engine._params_on(as_of)
+        features = compute_features(case, today=TODAY, param=params.get, param_on=engine._param_on)
+        return zen_summary(rules.decide(features, params, as_of))
 
     return run
 
@@ -119,10 +134,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"hand-written decisions disagree with the engine on {mismatches} cases: fix bench/handwritten.py")
             return 1
         runs: dict[str, list[tuple[float, list[float]]]] = {"engine": [], "handwritten": [], "interpreted": []}
+        zen_version = zen_available()
+        zen_run = zen_pipeline(engine, ZenRules(engine.ruleset)) if zen_version else None
+        if zen_run is None:
+            print("zen-engine is not installed (pip install zen-engine): row (z) skipped")
+        elif any(summary(engine.evaluate(case, today=TODAY)) != zen_run(case) for case in cases):
+            print("zen-engine disagrees with the engine: fix the translation in bench/zen_jdm.py")
+            return 1
+        else:
+            runs["zen"] = []
         for _ in range(options.rounds):
             runs["handwritten"].append(timed(floor, cases))
             runs["engine"].append(timed(lambda case: engine.evaluate(case, today=TODAY), cases))
             runs["interpreted"].append(timed(lambda case: interpreted.evaluate(case, today=TODAY), cases))
+            if zen_run is not None:
+                runs["zen"].append(timed(zen_run, cases))
 
         def rate(name: str) -> float:
             return statistics.median(len(cases) / total for total, _ in runs[name])
@@ -135,10 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{len(cases)} cases, median of {options.rounds} round(s); ratios against the hand-written floor")
         print(f"{'':38} {'cases/s':>9} {'ratio':>7} {'p50 µs':>8} {'p99 µs':>8}")
         labels = {"engine": "(a) Engine.evaluate (durable_rules)", "handwritten": "(b) hand-written Python (floor)",
-                  "interpreted": "(c) Engine(backend='python')"}  # fmt: skip
-        for name in ("engine", "handwritten", "interpreted"):
+                  "interpreted": "(c) Engine(backend='python')",
+                  "zen": f"(z) zen-engine {zen_version} (JDM)"}  # fmt: skip
+        for name in [name for name in ("engine", "handwritten", "interpreted", "zen") if name in runs]:
             ratio = rate(name) / base
             print(f"{labels[name]:38} {rate(name):9.0f} {ratio:7.3f} {pct(name, 0.5):8.0f} {pct(name, 0.99):8.0f}")
+
+        if "zen" in runs:
+            print(f"{'(a) / (z)':38} {rate('engine') / rate('zen'):9.2f}x  (target: engine >= 2x zen-engine)")
 
         if options.processes > 1:
             combined = across_processes(options.processes, len(cases) // options.processes)
