@@ -5,21 +5,18 @@ kept on one page with the text before it (the date never stands alone on the las
 Layout follows the usual shape of Chinese filings (GB/T 9704 margins; 宋体 title, 黑体 headings, 仿宋 body,
 first-line indent of two characters). Fonts are named, not embedded: Word and LibreOffice substitute a
 Chinese font when 仿宋 is not installed, so the file prints everywhere. Built with python-docx (maintained by
-the python-openxml project; writes real WordprocessingML, no Word needed).
+the python-openxml project; writes real WordprocessingML, no Word needed). python-docx and lxml (~0.1 s) are
+imported when a DOCX is first written or read, not with this module: importing ``jubao.DOCX`` costs nothing.
 """
+
+# ruff: noqa: PLC0415 - python-docx is imported inside the functions that use it (see the module docstring)
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
-from typing import Any
-
-import docx
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from typing import TYPE_CHECKING, Any
 
 from jubao.documents_api import (
     Block,
@@ -34,20 +31,27 @@ from jubao.documents_api import (
 )
 from jubao.rules import Text
 
+if TYPE_CHECKING:
+    from docx.shared import Mm
+
 BODY_FONT = ("FangSong", "仿宋")
 TITLE_FONT = ("SimSun", "宋体")
 HEADING_FONT = ("SimHei", "黑体")
-BODY_SIZE = Pt(14)  # 四号
-TABLE_SIZE = Pt(10.5)  # 五号
-TITLE_SIZE = Pt(22)  # 二号
-HEADING_SIZE = Pt(15)  # 小三
+BODY_SIZE = 14  # pt, 四号
+TABLE_SIZE = 10.5  # pt, 五号
+TITLE_SIZE = 22  # pt, 二号
+HEADING_SIZE = 15  # pt, 小三
 TEXT_WIDTH_MM = 210 - 28 - 26  # A4 minus the left and right margins set in _page_setup
 
 
-def _set_fonts(style_or_run: Any, fonts: tuple[str, str], size: Pt, *, bold: bool | None = None) -> None:
+def _set_fonts(style_or_run: Any, fonts: tuple[str, str], size: float, *, bold: bool | None = None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     font = style_or_run.font
     font.name = fonts[0]
-    font.size = size
+    font.size = Pt(size)
     if bold is not None:
         font.bold = bold
     element = style_or_run.element
@@ -67,6 +71,9 @@ def _set_fonts(style_or_run: Any, fonts: tuple[str, str], size: Pt, *, bold: boo
 
 
 def _page_setup(document: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
@@ -81,6 +88,9 @@ def _page_setup(document: Any) -> None:
 
 
 def _field(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     simple = OxmlElement("w:fldSimple")
     simple.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
@@ -92,6 +102,9 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 def _styles(document: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     styles = document.styles
     normal = styles["Normal"]
     _set_fonts(normal, BODY_FONT, BODY_SIZE)
@@ -111,12 +124,16 @@ def _styles(document: Any) -> None:
 
 
 def _remove_border(style: Any) -> None:
+    from docx.oxml.ns import qn
+
     p_pr = style.element.get_or_add_pPr()
     for border in p_pr.findall(qn("w:pBdr")):
         p_pr.remove(border)
 
 
 def write_docx(document: Document) -> bytes:
+    import docx
+
     out = docx.Document()
     _styles(out)
     _page_setup(out)
@@ -140,7 +157,12 @@ def write_docx(document: Document) -> bytes:
 
 
 def _body(out: Any, text: str, *, indent: bool = True) -> Any:
-    paragraph = out.add_paragraph(text)
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = out.add_paragraph()  # out.add_paragraph(text), without python-docx's character-by-character scan
+    if text:
+        _set_run_text(paragraph.add_run()._r, text)
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(28)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -148,6 +170,8 @@ def _body(out: Any, text: str, *, indent: bool = True) -> Any:
 
 
 def _block(out: Any, block: Block) -> None:
+    from docx.shared import Pt
+
     if isinstance(block, Paragraph):
         _body(out, block.text)
     elif isinstance(block, NumberedList):
@@ -168,37 +192,68 @@ def _block(out: Any, block: Block) -> None:
 
 def _table(out: Any, block: Table) -> None:
     """Every row kept whole on one page (``w:cantSplit``); the header row, if any, repeated on each page and kept
-    with the first data row."""
+    with the first data row.
+
+    Linear in the rows: python-docx's ``Table.cell(r, c)`` rebuilds the whole cell grid on every call (quadratic in
+    the rows: 160 s for a case of 300 incidents). So the header row and one data row are formatted once, through
+    python-docx, with empty cells, and every row of the table is a copy of one of them with its texts filled in —
+    the same XML the cell-by-cell formatting wrote (``tests/test_document_scaling.py`` compares the two)."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Pt
+
     width = block.width
+    header = bool(block.header)
     rows = ([block.header] if block.header else []) + block.rows
-    table = out.add_table(rows=len(rows), cols=width)
+    kinds = ([True] if header else []) + ([False] if len(rows) > header else [])  # header row? for each model row
+    table = out.add_table(rows=len(kinds), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _column_widths(rows, width)
     for column, column_width in zip(table.columns, widths, strict=True):
         column.width = column_width  # the grid: LibreOffice lays tables out from it, Word from the cells
-    for r, row in enumerate(rows):
-        for c in range(width):
-            cell = table.cell(r, c)
+    models = {}
+    for is_header, row_element in zip(kinds, table.rows, strict=True):
+        for c, cell in enumerate(row_element.cells):
             cell.width = widths[c]
             cell.text = ""
-            run = cell.paragraphs[0].add_run(row[c] if c < len(row) else "")
-            run.font.size = TABLE_SIZE
-            run.bold = bool(block.header) and r == 0
+            run = cell.paragraphs[0].add_run()
+            run.font.size = Pt(TABLE_SIZE)
+            run.bold = is_header
             cell.paragraphs[0].paragraph_format.line_spacing = 1.15
-            if block.header and r == 0 and len(rows) > 1:
+            if is_header and len(rows) > 1:
                 cell.paragraphs[0].paragraph_format.keep_with_next = True
-    for r, row_element in enumerate(table.rows):
         tr_pr = row_element._tr.get_or_add_trPr()
         # schema order in w:trPr: cantSplit comes before tblHeader
         tr_pr.append(_on("w:cantSplit"))
-        if block.header and r == 0:
+        if is_header:
             tr_pr.append(_on("w:tblHeader"))
+        models[is_header] = row_element._tr
+    tbl = table._tbl
+    for model in models.values():
+        tbl.remove(model)
+    for r, row in enumerate(rows):
+        tr = deepcopy(models[header and r == 0])
+        tbl.append(tr)
+        for c, tc in enumerate(tr.tc_lst):
+            if c < len(row) and row[c]:
+                _set_run_text(tc.p_lst[0].r_lst[-1], row[c])
     out.add_paragraph()
 
 
+def _set_run_text(run: Any, text: str) -> None:
+    """``Run.text = text`` for a run holding only its properties: a text without tabs and line breaks is one
+    ``w:t`` (what python-docx writes for it, without its character-by-character scan)."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        run.text = text
+    else:
+        run.add_t(text)
+
+
 def _on(tag: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     element = OxmlElement(tag)
     element.set(qn("w:val"), "true")
     return element
@@ -207,6 +262,8 @@ def _on(tag: str) -> Any:
 def _column_widths(rows: list[list[str]], width: int) -> list[Mm]:
     """Share the text width (A4 minus margins) by how much each column holds, so that an eight-column timeline
     gives the date and the description room and the 序号 column stays narrow."""
+    from docx.shared import Mm
+
     weights = []
     for c in range(width):
         longest = max((len(row[c]) if c < len(row) else 0) for row in rows)
@@ -218,6 +275,9 @@ def _column_widths(rows: list[list[str]], width: int) -> list[Mm]:
 def _signature(out: Any, block: Signature) -> None:
     """此致, addressee, signer and date kept together on one page and with the text before them (so a page break
     never leaves the date alone on the last page), then the attachments (附：…) after the date."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     _keep_with_signature(out)
     kept = [out.add_paragraph()]
     for index, line in enumerate(block.closing):
@@ -241,6 +301,8 @@ def _signature(out: Any, block: Signature) -> None:
 def _keep_with_signature(out: Any) -> None:
     """Keep the text just before the signature with it: empty spacing paragraphs and the last paragraph with text,
     or the last row of a table that ends the body."""
+    from docx.oxml.ns import qn
+
     for element in reversed(list(out.element.body.iterchildren())):
         if element.tag == qn("w:p"):
             _keep_next(element)
@@ -254,6 +316,8 @@ def _keep_with_signature(out: Any) -> None:
 
 
 def _keep_next(paragraph: Any) -> None:
+    from docx.oxml.ns import qn
+
     p_pr = paragraph.get_or_add_pPr()
     if p_pr.find(qn("w:keepNext")) is None:
         p_pr.keepNext_val = True
@@ -261,6 +325,8 @@ def _keep_next(paragraph: Any) -> None:
 
 def _attachments(out: Any, attachments: list[str]) -> None:
     """附：item, or 附： followed by items numbered 1, 2, 3 … with the same hanging indent as numbered lists."""
+    from docx.shared import Pt
+
     if len(attachments) == 1:
         out.add_paragraph(f"附：{attachments[0]}")
         return
@@ -277,6 +343,9 @@ def docx_outline(data: bytes) -> str:
 
     Reads the XML directly: python-docx's per-paragraph style lookup costs ~0.4 s per document.
     """
+    import docx
+    from docx.oxml.ns import qn
+
     document = docx.Document(BytesIO(data))
     style_names = {style.style_id: style.name for style in document.styles}
     section = document.sections[0]

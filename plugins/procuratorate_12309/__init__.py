@@ -12,6 +12,7 @@ masks names or numbers in notes and evidence (as ×× and （号码略）).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -55,22 +56,46 @@ NUMBER_MASK = "（号码略）"
 
 
 class Redactor:
-    """Masks the contacts' names and phone numbers in free text (notes, evidence descriptions)."""
+    """Masks the contacts' names and phone numbers in free text (notes, evidence descriptions).
+
+    Contact by contact, name then number, as ``re.sub`` would; a number's pattern is only compiled and run when
+    the text holds its digits one after the other (once everything else is taken out), so a case with a thousand
+    contacts costs a substring test per contact and text, not a regular expression."""
 
     def __init__(self, case: Case) -> None:
-        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        self._masks: list[tuple[str | None, str | None, str]] = []
+        """(a name, or the digits a number's spelling always holds — None: not known; the number; the mask)."""
         for contact in case.contacts.reached:
             if contact.name:
-                self.patterns.append((re.compile(re.escape(contact.name)), NAME_MASK))
+                self._masks.append((contact.name, None, NAME_MASK))
             if contact.phone:
-                self.patterns.append((_number_pattern(contact.phone), NUMBER_MASK))
+                self._masks.append((_number_digits(contact.phone), contact.phone, NUMBER_MASK))
 
     def __call__(self, text: str) -> str:
-        for pattern, label in self.patterns:
-            text = pattern.sub(label, text)
+        digits = _NOT_DIGITS.sub("", text)
+        for key, number, mask in self._masks:
+            if number is None:
+                masked = text.replace(key, mask) if key and key in text else text  # re.sub of the escaped name
+            elif key is None or key in digits:
+                masked = _number_pattern(number).sub(mask, text)
+            else:
+                continue
+            if masked != text:
+                text, digits = masked, _NOT_DIGITS.sub("", masked)
         return text
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _number_digits(number: str) -> str | None:
+    """The digits every spelling ``_number_pattern`` matches holds one after the other (separators and prefixes
+    are not digits), or None when the number is not plain digits."""
+    digits = str(phonenumbers.parse(number).national_number) if number.startswith("+") else number
+    return digits if digits.isascii() and digits.isdigit() else None
+
+
+@lru_cache(maxsize=4096)
 def _number_pattern(number: str) -> re.Pattern[str]:
     """A phone number as people write it: with or without +86 / 0 prefix, spaces or hyphens between digits."""
     digits = number
