@@ -6,6 +6,8 @@
 
 Each returns a valid ``Case`` or raises ``CaseFileError`` holding *all* problems, each with its field path and,
 where there is text, its line and column. ``as_case`` is what ``Engine.evaluate`` does with its argument.
+Lines and columns cost a second, slower reading of the text, done only when there is a problem to place
+(``jubao.sourcemap``): a valid case is read once, by libyaml or ``json``.
 
 All three first make the input meaning-safe (``normalise_case_data``): a closed-vocabulary field may hold the value's
 Chinese label or an everyday word (同事, 录音, 网络小贷, 领导 → ``employer``; see ``jubao.vocabulary.lookup`` and
