@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         RequiredField,
         Scope,
     )
+    from jubao.channel_package import channel_from_package
     from jubao.context import DraftingContext, drafting_context
     from jubao.documents import (
         ChannelDocuments,
@@ -83,7 +84,6 @@ if TYPE_CHECKING:
         LawRef,
         PriorRow,
         TemplateError,
-        channel_from_package,
         trim_note,
         vocab,
         zh_date,
@@ -250,7 +250,7 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRow": "jubao.drafting",
     "PriorRow": "jubao.drafting",
     "TemplateError": "jubao.drafting",
-    "channel_from_package": "jubao.drafting",
+    "channel_from_package": "jubao.channel_package",
     "trim_note": "jubao.drafting",
     "vocab": "jubao.drafting",
     "zh_date": "jubao.drafting",

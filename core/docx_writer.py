@@ -145,15 +145,35 @@ def write_docx(document: Document) -> bytes:
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     props.created = props.modified = now
     props.revision = 1
-    out.add_paragraph(document.title, style="Title")
+    _styled(out, out.add_paragraph(document.title), "Title")
     for heading, section in numbered_sections(document):
         if heading:
-            out.add_paragraph(heading, style="Heading 1")
+            _styled(out, out.add_paragraph(heading), "Heading 1")
         for block in section.all_blocks():
             _block(out, block)
     buffer = BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+def _styled(out: Any, paragraph: Any, style: str) -> Any:
+    """``paragraph.style = style`` for a style that is not the document's default (Title, Heading 1 …)."""
+    paragraph._p.style = _style_id(out, style)
+    return paragraph
+
+
+def _style_id(out: Any, name: str) -> str:
+    """The id of the style called ``name`` in ``out``, looked up once per document. python-docx's own setters look it
+    up on every paragraph and check it against the default style with an XPath over all styles: a fifth of the time
+    of writing a DOCX. The XML written is the same (none of our named styles is a default style)."""
+    cache: dict[str, str] | None = getattr(out, "_jubao_style_ids", None)
+    if cache is None:
+        cache = {}
+        out._jubao_style_ids = cache  # the python-docx Document of one write_docx call: dropped with it
+    found = cache.get(name)
+    if found is None:
+        found = cache[name] = out.styles[name].style_id
+    return found
 
 
 def _body(out: Any, text: str, *, indent: bool = True) -> Any:
@@ -206,7 +226,7 @@ def _table(out: Any, block: Table) -> None:
     rows = ([block.header] if block.header else []) + block.rows
     kinds = ([True] if header else []) + ([False] if len(rows) > header else [])  # header row? for each model row
     table = out.add_table(rows=len(kinds), cols=width)
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = _style_id(out, "Table Grid")  # table.style = "Table Grid", see _style_id
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = _column_widths(rows, width)

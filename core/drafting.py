@@ -19,17 +19,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.nodes
 import phonenumbers
 
-from jubao.cache import DiscoveryCache, template_bytecode_cache
-from jubao.cache import active as active_discovery
-from jubao.cache import stamp as file_stamp
+from jubao.cache import template_bytecode_cache
 from jubao.case import Case, Contact, Evidence, Incident
 from jubao.channel import Channel
 from jubao.context import DraftingContext
@@ -39,10 +33,12 @@ from jubao.filing import DISCLAIMER, UNVERIFIED_MARK
 from jubao.i18n import t
 from jubao.markup import LITERAL, MarkupError, parse_markup
 from jubao.offences import Offence, bundled_offences
-from jubao.sourcemap import parse_yaml
 from jubao.statutes import ProvisionVersion, Statutes
 from jubao.types import CASE_TIMEZONE
 from jubao.vocabulary import Medium, ReporterRole, TargetKind
+
+if TYPE_CHECKING:
+    import jinja2
 
 _MARKUP_START = re.compile(r"^(#|>|\||:::|---|\d+\.(\s|$)|(另附|附件|附)[：:])")
 _LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
@@ -746,8 +742,12 @@ ENVIRONMENT_FLAVOUR = "drafting:StrictUndefined,trim_blocks,lstrip_blocks,keep_t
 def _environment(package: str) -> jinja2.Environment:
     """One environment per plugin package: its templates first, then jubao's shared macros.
 
-    Built once and then only read, which Jinja2 supports from many threads.
+    Built once and then only read, which Jinja2 supports from many threads. Jinja2 is imported here and in the
+    functions that render, not with this module: plugins import this module's helpers when they load, at every
+    command, and most commands draft nothing.
     """
+    import jinja2  # noqa: PLC0415 - see above
+
     search = [str(files(package) / "templates")] if package != "jubao" else []
     loader = jinja2.FileSystemLoader([*search, str(files("jubao") / "templates")])
     env = jinja2.Environment(
@@ -800,6 +800,8 @@ class Drafter:
         """Render ``templates/<template>.md.j2`` into a Document (``document_id`` defaults to ``template``).
 
         ``purpose="aid"`` for a document the user keeps (a phone script): its notes stay in it."""
+        import jinja2  # noqa: PLC0415 - see _environment
+
         name = f"{template}.md.j2"
         view = self.view()
         try:
@@ -819,6 +821,8 @@ class Drafter:
 
 def render_core_template(template: str, context: DraftingContext, *, document_id: str, **extra: Any) -> Document:
     """Render one of jubao's own templates (the evidence list, the index of a set): no channel involved."""
+    import jinja2  # noqa: PLC0415 - see _environment
+
     name = f"{template}.md.j2"
     view = CaseView(context)
     try:
@@ -826,121 +830,6 @@ def render_core_template(template: str, context: DraftingContext, *, document_id
         return parse_markup(text, channel="jubao", document_id=document_id)
     except (jinja2.TemplateError, MarkupError, TemplateError) as error:
         raise TemplateError(f"jubao/templates/{name}: {error}") from error
-
-
-def channel_from_package(package: str, filename: str = "channel.yaml") -> Channel:
-    """Read a channel declaration shipped as YAML package data (law is data: numbers, dates, sources).
-
-    While plugins are being discovered (``jubao.cache.active()``), the validated channel is kept in the discovery
-    cache and read back from it (validated again) as long as the file's size and modification time are unchanged.
-    """
-    path = files(package) / filename
-    discovery = active_discovery()
-    if discovery is None or not isinstance(path, Path):  # a zip's files have no modification time to check
-        return _read_channel(path)
-    stored = discovery.get("channel", path)
-    if isinstance(stored, str):
-        try:
-            return Channel.model_validate_json(stored)
-        except ValueError:  # pydantic's ValidationError: a stale or foreign entry, read the file
-            pass
-    before = file_stamp(path)
-    channel = _read_channel(path)
-    dumped = _faithful_json(channel)
-    if dumped is not None:
-        discovery.put("channel", path, before, dumped)
-    return channel
-
-
-def _read_channel(path: Traversable) -> Channel:
-    text = path.read_text(encoding="utf-8")
-    return Channel.model_validate(parse_yaml(text, allow_aliases=True).data)
-
-
-def _faithful_json(channel: Channel) -> str | None:
-    """The channel as JSON that validates back to an identical channel (the same values and the same fields set),
-    or None if it does not (then it is not cached)."""
-    dumped = channel.model_dump_json(exclude_unset=True)
-    try:
-        again = Channel.model_validate_json(dumped)
-    except ValueError:
-        return None
-    same = again == channel and again.model_dump_json() == channel.model_dump_json()
-    return dumped if same and again.model_dump_json(exclude_unset=True) == dumped else None
-
-
-# --- document titles without drafting -----------------------------------------------------------------------------
-
-_SILENT_NODES = (jinja2.nodes.Assign, jinja2.nodes.AssignBlock, jinja2.nodes.Import, jinja2.nodes.FromImport,
-                 jinja2.nodes.Macro)  # fmt: skip
-"""Template statements that write nothing."""
-
-
-def _writes_nothing(node: jinja2.nodes.Node) -> bool:
-    """``node`` writes no text whatever the case: a statement above, or a loop or condition made only of them."""
-    if isinstance(node, _SILENT_NODES):
-        return True
-    if isinstance(node, jinja2.nodes.For):
-        return all(_writes_nothing(child) for child in [*node.body, *node.else_])
-    if isinstance(node, jinja2.nodes.If):
-        return all(_writes_nothing(child) for child in [*node.body, *node.elif_, *node.else_])
-    if isinstance(node, jinja2.nodes.With | jinja2.nodes.Scope):
-        return all(_writes_nothing(child) for child in node.body)
-    return False
-
-
-def template_title(package: str, template: str, discovery: DiscoveryCache | None = None) -> str | None:
-    """The title ``templates/<template>.md.j2`` of ``package`` renders for every case, read from its source without
-    rendering: the first non-blank line it writes when that line is plain template text (``# 控告书``) and only
-    statements that write nothing (``{% set %}``, ``{% import %}``, ``{% macro %}``, comments, loops and conditions
-    made only of these) come before it.
-    None when the title depends on the case (an expression or a condition before or in it): only rendering the
-    document tells then. The answer is kept in ``discovery`` while the template file is unchanged."""
-    env = _environment(package)
-    name = f"{template}.md.j2"
-    try:
-        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound:
-        return None
-    if discovery is not None and filename:
-        stored = discovery.get("title", filename)
-        fresh = isinstance(stored, dict) and stored.get("jinja2") == jinja2.__version__  # the parser that read it
-        if fresh and isinstance(stored.get("title"), str | None):
-            title: str | None = stored.get("title")
-            return title
-    before = file_stamp(filename) if filename else None
-    title = _static_title(env, source, name, filename)
-    if discovery is not None and filename:
-        discovery.put("title", filename, before, {"title": title, "jinja2": jinja2.__version__})
-    return title
-
-
-def _static_title(env: jinja2.Environment, source: str, name: str, filename: str | None) -> str | None:
-    try:
-        tree = env.parse(source, name, filename)
-    except jinja2.TemplateSyntaxError:
-        return None
-    written = ""  # the plain text written so far (a line may continue across statements that write nothing)
-    for node in tree.body:
-        if _writes_nothing(node):
-            continue
-        if not isinstance(node, jinja2.nodes.Output):
-            return None
-        for child in node.nodes:
-            if not isinstance(child, jinja2.nodes.TemplateData):
-                return None
-            written += child.data
-            *complete, written = written.split("\n")
-            for line in complete:  # as parse_markup reads lines: the first non-blank one is the title or not
-                stripped = line.strip()
-                if stripped:
-                    return _clean_title(stripped)
-    stripped = written.strip()  # the last line, at the end of the template
-    return _clean_title(stripped) if stripped else None
-
-
-def _clean_title(line: str) -> str | None:
-    return line[2:].strip().replace(LITERAL, "") if line.startswith("# ") else None
 
 
 Builder = Callable[[Drafter], list[Document]]

@@ -12,7 +12,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal, cast
 
-import yaml
+from jubao.packaged_yaml import load_packaged_yaml
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -35,7 +35,7 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
 def catalog(lang: Lang) -> dict[str, str]:
     """All messages of one language, flattened to dotted keys (read once per process)."""
     text = files("jubao").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
-    return _flatten(cast(dict[str, Any], yaml.safe_load(text)))
+    return _flatten(cast(dict[str, Any], load_packaged_yaml(text)))
 
 
 def t(key: str, lang: Lang, /, **params: object) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -96,7 +96,7 @@ class RuleSet:
     characterisation_labels: dict[str, Text]
     strata: tuple[tuple[Rule, ...], ...]
     content_hash: str
-    rule_origin: dict[str, str] = field(default_factory=dict)
+    rule_origin: Mapping[str, str] = field(default_factory=dict)
     """rule id -> "file:line" where it is defined."""
     warnings: tuple[RuleProblem, ...] = ()
 
@@ -154,8 +154,8 @@ def load_ruleset(
     catalogue: CatalogueFile | None = None
     parameters: dict[str, Parameter] = {}
     rules: list[Rule] = []
-    origin: dict[str, str] = {}
     located: dict[str, tuple[str, SourceDocument, int]] = {}
+    origin = RuleOrigins(located)
     for source in sources:
         for relative, item in _yaml_files(source.root):
             label = f"{source.name}:{relative}"
@@ -179,16 +179,14 @@ def load_ruleset(
                 parsed = _validate(label, document, RuleFile, problems) if document else None
                 if isinstance(parsed, RuleFile) and document is not None:
                     for index, rule in enumerate(parsed.rules):
-                        line = document.position_of(("rules", index))
-                        here = f"{label}:{line[0] if line else '?'}"
-                        if rule.id not in origin:
-                            located[rule.id] = (label, document, index)
-                        if rule.id in origin:
+                        if rule.id in located:
+                            line = document.position_of(("rules", index))
                             problems.append(
                                 _problem(label, "duplicate_rule", f"rule id also defined at {origin[rule.id]}",
                                          rule_id=rule.id, line=line[0] if line else None)
                             )  # fmt: skip
-                        origin.setdefault(rule.id, here)
+                        else:
+                            located[rule.id] = (label, document, index)
                         rules.append(rule)
     if catalogue is None:
         problems.append(_problem(CATALOGUE, "missing_catalogue", "no catalogue.yaml among the rule sources"))
@@ -329,9 +327,28 @@ _OPS_BY_TYPE: dict[FactType, frozenset[Op]] = {
 }
 
 
+class RuleOrigins(Mapping[str, str]):
+    """rule id -> ``"file:line"``, the line looked up when asked for: a rule file is read without positions (fast) and
+    they are computed only for a file whose rule is named by a problem, ``jubao explain`` or a trace."""
+
+    def __init__(self, located: Mapping[str, tuple[str, SourceDocument, int]]) -> None:
+        self._located = located
+
+    def __getitem__(self, rule_id: str) -> str:
+        label, document, index = self._located[rule_id]
+        line = document.position_of(("rules", index))
+        return f"{label}:{line[0] if line else '?'}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._located)
+
+    def __len__(self) -> int:
+        return len(self._located)
+
+
 class _Checker:
     def __init__(self, facts: dict[str, FactSpec], channels: dict[str, Channel], labels: dict[str, Text], *,
-                 parameters: dict[str, Parameter], origin: dict[str, str],
+                 parameters: dict[str, Parameter], origin: Mapping[str, str],
                  located: dict[str, tuple[str, SourceDocument, int]]) -> None:  # fmt: skip
         self.located = located
         self.facts = facts
@@ -492,7 +509,7 @@ class _Checker:
 
 
 def _stratify(
-    rules: list[Rule], facts: dict[str, FactSpec], origin: dict[str, str]
+    rules: list[Rule], facts: dict[str, FactSpec], origin: Mapping[str, str]
 ) -> tuple[tuple[tuple[Rule, ...], ...], list[RuleProblem]]:
     writers: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:

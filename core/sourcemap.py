@@ -24,6 +24,7 @@ import gc
 import json
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -63,7 +64,21 @@ class SourceError(Exception):
         self.params = params
 
 
-class _CaseLoader(yaml.SafeLoader):
+class _ValueErrorsLocated:
+    """Mixed into every loader (before its constructor class)."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """PyYAML's constructors fail with a bare ``ValueError``/``KeyError``/``IndexError``/``AttributeError`` on some
+        values (``!!int x``, ``!!int ""``, ``!!bool x``, ``!!timestamp x``, an integer of more than 4,300 digits): a
+        located syntax error instead of a traceback. The value itself is never quoted (it may be personal data)."""
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, LookupError, AttributeError, TypeError, ArithmeticError) as exc:
+            what = f"cannot read this value as {node.tag.removeprefix('tag:yaml.org,2002:')}"
+            raise yaml.constructor.ConstructorError(None, None, what, node.start_mark) from exc
+
+
+class _CaseLoader(_ValueErrorsLocated, yaml.SafeLoader):
     """SafeLoader with YAML 1.2-like implicit typing and no aliases."""
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
@@ -71,16 +86,6 @@ class _CaseLoader(yaml.SafeLoader):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise SourceError("yaml_alias", mark.line + 1, mark.column + 1)
         return super().compose_node(parent, index)
-
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        """PyYAML's constructors fail with a bare ``ValueError``/``KeyError``/``IndexError``/``AttributeError`` on some
-        values (``!!int x``, ``!!int ""``, ``!!bool x``, ``!!timestamp x``, an integer of more than 4,300 digits): a
-        located syntax error instead of a traceback. The value itself is never quoted (it may be personal data)."""
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, LookupError, AttributeError, TypeError, ArithmeticError) as exc:
-            what = f"cannot read this value as {node.tag.removeprefix('tag:yaml.org,2002:')}"
-            raise yaml.constructor.ConstructorError(None, None, what, node.start_mark) from exc
 
 
 _CaseLoader.yaml_implicit_resolvers = {
@@ -94,6 +99,10 @@ _CaseLoader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
     list("-+0123456789."),
 )
+
+
+_LOCATING = threading.Lock()
+"""Held while a lazily read document computes its positions (rare: only to report a problem or a rule's line)."""
 
 
 class SourceDocument:
@@ -116,10 +125,14 @@ class SourceDocument:
 
     @property
     def positions(self) -> dict[Loc, Position]:
-        if self._positions is None:
-            self._positions = self._locate() if self._locate is not None else {}
-            self._locate = None
-        return self._positions
+        positions = self._positions
+        if positions is None:
+            with _LOCATING:  # documents are shared by threads (a rule set's); compute once, never half
+                if self._positions is None:
+                    self._positions = self._locate() if self._locate is not None else {}
+                    self._locate = None
+                positions = self._positions
+        return positions
 
     @property
     def located(self) -> bool:
@@ -172,7 +185,12 @@ if getattr(yaml, "__with_libyaml__", False):
         if first is not None
     }
 
-    class _FastTrustedLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+    class _FastTrustedLoader(
+        _CParser,  # type: ignore[misc]
+        _ValueErrorsLocated,
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
         """libyaml's C parser with our 1.2-like resolvers: ~10x faster for the rule files loaded at start-up."""
 
         yaml_implicit_resolvers = _CaseLoader.yaml_implicit_resolvers
@@ -209,19 +227,19 @@ def parse_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
     """Parse one YAML document; raise ``SourceError`` for syntax errors, aliases (unless allowed) and duplicate
     keys. Positions are computed when first asked for (see the module's docstring)."""
     with _gc_paused():
-        if allow_aliases or not FAST_YAML:
+        if not FAST_YAML:
             return _parse_yaml_located(text, allow_aliases=allow_aliases)
         try:
-            data = _fast_yaml_data(text)
+            data = _fast_yaml_data(text, aliases=allow_aliases)
         except Exception:  # whatever it is, the slow reader says what is wrong, and where
-            return _parse_yaml_located(text)
-    return SourceDocument.lazy(data, lambda: _positions_of(text))
+            return _parse_yaml_located(text, allow_aliases=allow_aliases)
+    return SourceDocument.lazy(data, lambda: _positions_of(text, allow_aliases))
 
 
-def _positions_of(text: str) -> dict[Loc, Position]:
+def _positions_of(text: str, allow_aliases: bool = False) -> dict[Loc, Position]:
     try:
         with _gc_paused():
-            return _parse_yaml_located(text).positions
+            return _parse_yaml_located(text, allow_aliases=allow_aliases).positions
     except SourceError:
         return {}
 
@@ -257,19 +275,21 @@ def _read_slowly(text: str) -> bool:
     return ("|" in text or ">" in text) and _HEADER_COMMENT.search(text) is not None
 
 
-def _fast_yaml_data(text: str) -> Any:
+def _fast_yaml_data(text: str, *, aliases: bool = False) -> Any:
     """The data of ``text`` as ``_parse_yaml_located`` would give it, or an exception (any) where it might differ.
 
     Built straight from libyaml's events, without a node tree (a fifth of the memory): what the C composer and
     ``SafeConstructor`` would do for plain strings, mappings and lists, and the constructor's own functions for the
-    other scalar tags; plus what ``_index`` checks (complex and duplicate keys). Anything else — aliases and anchors,
-    other tags, merge keys, more than one document, deep nesting — is left to the slow reader."""
+    other scalar tags; plus what ``_index`` checks (complex and duplicate keys). With ``aliases`` (the rule files,
+    which share conditions by anchor), an alias is the very object its anchor built, as ``SafeConstructor`` gives it.
+    Anything else — aliases in cases, anchors defined twice or used before they end, other tags, merge keys, more
+    than one document, deep nesting — is left to the slow reader."""
     assert _FAST is not None
     if _read_slowly(text):
         raise _NotFast("text")
     loader = _FAST(text)
     try:
-        return _build(loader)
+        return _build(loader, {} if aliases else None)
     finally:
         loader.dispose()
 
@@ -281,20 +301,23 @@ _SCALAR_CONSTRUCTORS = {
 }
 
 
-def _build(loader: Any) -> Any:
+def _build(loader: Any, anchors: dict[str, Any] | None) -> Any:
+    """``anchors``: where anchored values go, or ``None`` when anchors and aliases are refused."""
     get_event = loader.get_event
     get_event()  # StreamStartEvent
     if type(get_event()) is StreamEndEvent:
         return None  # no document at all (blank, or only comments)
-    # One entry per open collection: [container, in flow context, key (or _NO_KEY), raw texts of its keys].
+    defined: set[str] = set()  # every anchor seen, ended or not: the slow composer refuses one defined twice
+    # One entry per open collection: [container, in flow context, key (or _NO_KEY), raw texts of its keys, anchor].
     stack: list[list[Any]] = []
     while True:
         event = get_event()
         kind = type(event)
-        if getattr(event, "anchor", None) is not None:
-            raise _NotFast("anchor")  # useless without aliases; the slow composer refuses one defined twice
+        anchor = _new_anchor(event, anchors, defined) if kind is not AliasEvent else None
         if kind is ScalarEvent:
             value = _scalar(event, loader, bool(stack) and stack[-1][1])
+            if anchor is not None and anchors is not None:  # (not None whenever there is an anchor)
+                anchors[anchor] = value
             if stack and type(stack[-1][0]) is dict and stack[-1][2] is _NO_KEY:
                 if event.value in stack[-1][3]:
                     raise _NotFast("key")  # a duplicate key (as written: "1" and "+1" are two keys, as for _index)
@@ -310,11 +333,17 @@ def _build(loader: Any) -> Any:
             if stack and type(stack[-1][0]) is dict and stack[-1][2] is _NO_KEY:
                 raise _NotFast("key")  # a complex key
             in_flow = bool(event.flow_style) or (bool(stack) and stack[-1][1])
-            stack.append([{} if mapping else [], in_flow, _NO_KEY, set()])
+            stack.append([{} if mapping else [], in_flow, _NO_KEY, set(), anchor])
             continue
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            value = stack.pop()[0]
-        else:  # an alias (or anything unexpected)
+            value, _, _, _, anchor = stack.pop()
+            if anchor is not None and anchors is not None:  # usable from here on (recursion: read slowly)
+                anchors[anchor] = value
+        elif kind is AliasEvent and anchors is not None and event.anchor in anchors:
+            if stack and type(stack[-1][0]) is dict and stack[-1][2] is _NO_KEY:
+                raise _NotFast("key")  # an alias as a key
+            value = anchors[event.anchor]  # the same object, as SafeConstructor shares it
+        else:  # an alias in a case, to an unknown or unfinished anchor (or anything unexpected)
             raise _NotFast(kind.__name__)
         if not stack:
             break
@@ -328,6 +357,17 @@ def _build(loader: Any) -> Any:
     if type(get_event()) is not DocumentEndEvent or type(get_event()) is not StreamEndEvent:
         raise _NotFast("documents")
     return value
+
+
+def _new_anchor(event: Any, anchors: dict[str, Any] | None, defined: set[str]) -> str | None:
+    """The anchor ``event`` defines, if any; ``_NotFast`` where the slow reader decides (anchors in a case, one anchor
+    defined twice)."""
+    anchor: str | None = getattr(event, "anchor", None)
+    if anchor is not None:
+        if anchors is None or anchor in defined:
+            raise _NotFast("anchor")
+        defined.add(anchor)
+    return anchor
 
 
 def _scalar(event: ScalarEvent, loader: Any, in_flow: bool) -> Any:

@@ -25,23 +25,25 @@ from importlib.resources.abc import Traversable
 from typing import TYPE_CHECKING, Any
 
 from jubao.channel import Channel, TemplateDocument
-from jubao.context import DraftingContext, drafting_context
-from jubao.documents_api import Document
-from jubao.drafting import Drafter, channel_from_package, template_title
-from jubao.filing import separate_guidance
+from jubao.channel_package import channel_from_package
 from jubao.hookspecs import hookimpl
 from jubao.plugin_facts import Feature
 
 if TYPE_CHECKING:
     from jubao.case import Case
+    from jubao.context import DraftingContext
+    from jubao.documents_api import Document
+    from jubao.drafting import Drafter
     from jubao.evaluation import Evaluation
     from jubao.plugins import PluginSet
 
 CHANNEL_FILE = "channel.yaml"  # the same name jubao.plugins looks for
 RULES_DIR = "rules"
 
-TemplateValues = Callable[[DraftingContext], Mapping[str, Any]]
-Build = Callable[[Drafter, DraftingContext], Iterable[Document]]
+# Drafting (Jinja2 and the case view) is imported when documents are drafted, not when plugins load: every
+# command loads them, few draft.
+TemplateValues = Callable[["DraftingContext"], Mapping[str, Any]]
+Build = Callable[["Drafter", "DraftingContext"], Iterable["Document"]]
 
 
 class TemplateChannel:
@@ -85,6 +87,8 @@ class TemplateChannel:
 
     @hookimpl
     def build_documents(self, context: DraftingContext) -> list[Document]:
+        from jubao.drafting import Drafter  # noqa: PLC0415 - see TemplateValues
+
         drafter = Drafter(self.package, context)
         if self.build is not None:
             return list(self.build(drafter, context))
@@ -101,10 +105,16 @@ def _render(drafter: Drafter, item: TemplateDocument, extra: Mapping[str, Any]) 
 def document_titles(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> tuple[str, ...] | None:
     """The titles of the documents ``jubao documents`` drafts for ``channel_id`` (its guide aside), read from the
     templates instead of rendering them, when the channel is a ``TemplateChannel`` that renders its ``documents``
-    list (no ``build``): each template's title as ``jubao.drafting.template_title`` finds it, and only a template
+    list (no ``build``): each template's title as ``jubao.template_titles.template_title`` finds it, and only a template
     whose title depends on the case is rendered. None for any other plugin: only drafting tells which documents it
     builds. As with drafting, a channel whose documents fail to render lists none. The titles found are kept in
     the set's discovery cache (``PluginSet._discovery.save()`` writes it)."""
+    from jubao.context import drafting_context  # noqa: PLC0415 - see TemplateValues
+    from jubao.documents_api import Document  # noqa: PLC0415
+    from jubao.drafting import Drafter  # noqa: PLC0415
+    from jubao.filing import separate_guidance  # noqa: PLC0415
+    from jubao.template_titles import template_title  # noqa: PLC0415
+
     owner = plugins.channel_owner.get(channel_id)
     if owner is None:
         return ()

@@ -16,9 +16,8 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
-import yaml
-
 from jubao.i18n import catalog
+from jubao.packaged_yaml import load_packaged_yaml
 
 
 class ReporterRole(StrEnum):
@@ -205,7 +204,7 @@ class VocabularyDataError(ValueError):
 @cache
 def _alias_data() -> dict[str, Any]:
     text = files("jubao").joinpath(ALIASES_FILE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_packaged_yaml(text)
     if not isinstance(data, dict):
         raise VocabularyDataError(f"{ALIASES_FILE}: not a mapping")
     return data

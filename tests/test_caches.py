@@ -18,9 +18,11 @@ import jinja2
 import pytest
 
 import jubao.cache
+import jubao.channel_package
 import jubao.drafting
 import jubao.plugins
 import jubao.ruleset
+import jubao.template_titles
 from jubao import Engine, PluginSet, load_case, load_plugins
 from jubao.cache import DISCOVERY_FORMAT, read_sealed, write_sealed
 from jubao.plan import build_plan
@@ -67,7 +69,7 @@ def guangdong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
 def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Counts what discovery reads from files: the example plugin's channel.yaml parses and rules checks."""
     seen: dict[str, list[str]] = {"channel": [], "rules": []}
-    read_channel = jubao.drafting._read_channel
+    read_channel = jubao.channel_package._read_channel
     load_ruleset = jubao.ruleset.load_ruleset
 
     def reading_channel(path: Any) -> Any:
@@ -79,7 +81,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["rules"].append("load")
         return load_ruleset(*args, **kwargs)
 
-    monkeypatch.setattr(jubao.drafting, "_read_channel", reading_channel)
+    monkeypatch.setattr(jubao.channel_package, "_read_channel", reading_channel)
     monkeypatch.setattr(jubao.plugins, "load_ruleset", loading_rules)
     return seen
 
@@ -281,7 +283,7 @@ def test_an_unwritable_cache_folder_only_means_no_cache(
 def test_the_built_in_set_is_reused_across_processes_even_started_together(tmp_path: Path) -> None:
     """Real runs: two processes discover at the same time into an empty cache, a third reads no channel.yaml."""
     script = (
-        "import json, jubao.drafting as d\n"
+        "import json, jubao.channel_package as d\n"
         "reads = []\n"
         "read = d._read_channel\n"
         "d._read_channel = lambda path: (reads.append(1), read(path))[1]\n"
@@ -297,7 +299,9 @@ def test_the_built_in_set_is_reused_across_processes_even_started_together(tmp_p
     outputs = [json.loads(process.communicate()[0]) for process in together]
     assert all(process.returncode == 0 for process in together)
     later = json.loads(subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, check=True).stdout)
-    assert outputs[0]["reads"] >= 10
+    # One of the two read the files; which one is up to the scheduler (on a busy machine the second may start,
+    # discover and save before the first looks at the cache).
+    assert max(output["reads"] for output in outputs) >= 10
     assert later["reads"] == 0
     assert outputs[0]["channels"] == outputs[1]["channels"] == later["channels"]
     assert later["errors"] == []
@@ -393,7 +397,7 @@ def test_a_title_is_read_from_the_template_only_when_every_case_gets_it(
     source: str, title: str | None, tmp_path: Path
 ) -> None:
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    assert jubao.drafting._static_title(env, source, "t.md.j2", None) == title
+    assert jubao.template_titles._static_title(env, source, "t.md.j2", None) == title
 
 
 def _drafted_titles(plugins: PluginSet, channel: str, case: Any, evaluation: Any) -> tuple[str, ...]:

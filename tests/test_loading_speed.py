@@ -11,6 +11,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -250,11 +251,16 @@ AGREE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthC
 @example("1: a\n+1: b\n'1': c\n")  # the same key written three ways
 @example("a: !!int x\nb: !!timestamp q\nc: !!bool q\n")  # values PyYAML's constructors crash on
 @example("a: 2026-10-12\nb: !!timestamp 2026-10-12\nc: 010\nd: no\ne: 1:30\n")
+@example("a: &x {k: [1, &y 2]}\nb: [*x, *y, *x]\n")  # aliases to a mapping and to a scalar inside it
+@example("&x a: 1\nb: *x\n")  # an anchored key used as a value
+@example("a: &x 1\n*x : 2\n")  # an alias as a key
 def test_the_fast_and_the_position_tracking_reader_agree(text: str) -> None:
-    fast = outcome(lambda: parse_yaml(text))
-    with slow_reader():
-        slow = outcome(lambda: parse_yaml(text))
-    assert fast == slow
+    """For cases (anchors refused) and for rule files (``allow_aliases``: anchors shared), alike."""
+    for allow_aliases in (False, True):
+        fast = outcome(partial(parse_yaml, text, allow_aliases=allow_aliases))
+        with slow_reader():
+            slow = outcome(partial(parse_yaml, text, allow_aliases=allow_aliases))
+        assert fast == slow, allow_aliases
 
 
 _LINES = EXAMPLE.splitlines(keepends=True)

@@ -75,7 +75,14 @@ def test_version_is_the_one_in_version_module_and_imports_nothing_heavy(tmp_path
     assert _imported(modules, HEAVY) == []
     assert "importlib.metadata" not in modules  # the version is a constant, not looked up
     commands = sorted(m for m in modules if m.startswith("jubao.") and m.split(".")[-1] != "main")
-    assert commands == ["jubao._compat", "jubao._version", "jubao.cli", "jubao.cli.state", "jubao.i18n"]
+    assert commands == [
+        "jubao._compat",
+        "jubao._version",
+        "jubao.cli",
+        "jubao.cli.state",
+        "jubao.i18n",
+        "jubao.packaged_yaml",
+    ]
     assert "jubao.engine" not in modules
 
 

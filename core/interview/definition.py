@@ -11,10 +11,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal, Self
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jubao.i18n import Lang
+from jubao.packaged_yaml import load_packaged_yaml
 
 Kind = Literal[
     "choice",
@@ -212,7 +212,7 @@ def _resolve_choices(raw: dict[str, Any]) -> dict[str, Any]:
 
 def parse_definition(text: str) -> Definition:
     """Read a question definition (the text of questions.yaml); raises ``ValueError`` if it is malformed."""
-    raw = yaml.safe_load(text)
+    raw = load_packaged_yaml(text)
     if not isinstance(raw, dict):
         raise ValueError("the question definition must be a mapping")
     return Definition.model_validate(_resolve_choices(raw))

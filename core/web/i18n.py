@@ -7,10 +7,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, cast
 
-import yaml
 from starlette.requests import HTTPConnection
 
 from jubao.i18n import LANGS, Lang, _flatten
+from jubao.packaged_yaml import load_packaged_yaml
 
 LANG_COOKIE = "jubao_lang"
 
@@ -18,7 +18,7 @@ LANG_COOKIE = "jubao_lang"
 @cache
 def catalog(lang: Lang) -> dict[str, str]:
     text = files("jubao.web").joinpath("locales", f"{lang}.yaml").read_text(encoding="utf-8")
-    return _flatten(cast(dict[str, Any], yaml.safe_load(text)))
+    return _flatten(cast(dict[str, Any], load_packaged_yaml(text)))
 
 
 def wt(key: str, lang: Lang, /, **params: object) -> str:
