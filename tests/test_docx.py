@@ -3,10 +3,14 @@ opens in LibreOffice (converted to PDF when LibreOffice is installed)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -114,3 +118,32 @@ def test_table_columns_get_room_by_content_so_timelines_stay_readable() -> None:
     assert number < when
     assert number < what
     assert abs(sum((number, when, what)) - Mm(156)) < Mm(1)  # the full text width between the margins
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """Every part of a DOCX package, with the creation and modification times (the clock) blanked."""
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    clock = rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*"
+    parts["docProps/core.xml"] = re.sub(clock, rb"\1", parts["docProps/core.xml"])
+    return parts
+
+
+def _written_first(document: Any) -> dict[str, bytes]:
+    """``document`` written by a thread that has written nothing before (a fresh styled template)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return _parts(pool.submit(write_docx, document).result())
+
+
+def test_a_docx_is_the_same_whatever_was_written_before_it_and_in_other_threads() -> None:
+    """Each thread reuses one styled template for all its DOCX files (speed): nothing of one file may leak into the
+    next — not a table, a signature, a title, a section — in this thread or in threads writing at the same time."""
+    other = parse_markup("# 另一份\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n::: signature\n此致\n---\n某人\n:::\n",
+                         channel="court_civil")  # fmt: skip
+    expected = _written_first(SAMPLE)
+    write_docx(other)
+    assert _parts(write_docx(SAMPLE)) == expected
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(write_docx, [SAMPLE, other] * 8))
+    assert all(_parts(data) == expected for data in results[::2])
+    assert all(_parts(data) == _written_first(other) for data in results[1::2])
