@@ -46,6 +46,16 @@ COMMANDS: list[tuple[str, list[str], float]] = [
 ]
 
 
+FLOORS: list[tuple[str, str]] = [
+    ("floor: import the stack", "import click, pydantic, yaml, phonenumbers, importlib.metadata"),
+    ("floor: + the case model", "import jubao.case"),
+]
+"""What no command that reads a case can go below: the libraries the brief fixes (click, pydantic) and the ones a case
+needs (PyYAML, phonenumbers; importlib.metadata, which pydantic's plugin loader imports on the first model), then
+jubao's case model built (pydantic models are built at import). Printed as rows without a target, so the distance
+between a command and its floor is in the same table."""
+
+
 def child_env(cache: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUBAO_")}
     env["JUBAO_CACHE_DIR"] = str(cache)
@@ -101,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                         return 1
                     samples.setdefault((name, variant), []).append(done.cpu)
                 baseline.append(run_child([sys.executable, "-c", "pass"], cwd=work).cpu)
+            for label, code in FLOORS:
+                samples.setdefault((label, "floor"), []).append(run_child([sys.executable, "-c", code], cwd=work).cpu)
     base, no_site = median(baseline), median(bare)
     rows = []
     verdicts = []
@@ -122,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
               "`python -c pass` costs more than in a regular install and the ratios look better than a user's. "
               "Compare installs by the last column, or measure a regular install "
               "(python bench/run_all.py --fresh-venv DIR).")  # fmt: skip
+    for label, _ in FLOORS:
+        cpu = median(samples[(label, "floor")])
+        rows.append([label, f"{cpu:.3f}", f"{cpu / base:.1f}", "", "", f"{cpu / no_site:.0f}"])
     header = ["command (credit-card example)", "CPU s", "× python -c pass", "target", "", "× python -S"]
     print(table(rows, header))
     print(f"\ntargets met: {sum(verdicts)} of {len(verdicts)}")

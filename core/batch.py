@@ -40,11 +40,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
+from jubao.bounded import LineTooLong, bounded_lines, open_regular_stream
 from jubao.case import Case
 from jubao.case_checks import channel_problems, locate
 from jubao.case_warnings import case_warnings
 from jubao.i18n import Lang
-from jubao.loading import JSON_SUFFIXES, YAML_SUFFIXES, CaseFileError, as_case, load_case, parse_case_text
+from jubao.loading import (
+    JSON_SUFFIXES,
+    MAX_CASE_BYTES,
+    YAML_SUFFIXES,
+    CaseFileError,
+    as_case,
+    file_problem,
+    load_case,
+    parse_case_text,
+    read_case_bytes,
+)
 from jubao.problems import Problem
 from jubao.types import CASE_TIMEZONE
 
@@ -151,9 +162,13 @@ class _Item:
 @dataclasses.dataclass(frozen=True)
 class JsonLines:
     """A JSON Lines input with a name for messages: ``lines`` (an open stream or any iterable of ``str`` or
-    ``bytes`` lines), ``name`` (shown as ``name:line``), ``first_line`` (the number of the first line)."""
+    ``bytes`` lines), ``name`` (shown as ``name:line``), ``first_line`` (the number of the first line).
 
-    lines: Iterable[str | bytes]
+    A stream is read line by line, each line to at most ``MAX_CASE_BYTES`` + 1 (a longer one is skipped to its end
+    and reported as ``line_too_long``: never held whole). ``jubao.bounded.LINE_TOO_LONG`` among the lines stands
+    for such a line already skipped by whoever read the stream."""
+
+    lines: Iterable[str | bytes | LineTooLong]
     name: str = "<stream>"
     first_line: int = 1
 
@@ -202,9 +217,9 @@ def _items(cases: Iterable[Any]) -> Generator[_Item, None, None]:
                     yield _Item(next(index), "path", str(child), str(child))
             elif path.suffix.lower() == JSONL_SUFFIX:
                 try:
-                    handle = path.open("rb")
+                    handle = open_regular_stream(path)  # a FIFO or device is refused, not waited on
                 except OSError as exc:
-                    yield _Item(next(index), "unreadable", _open_problem(exc), str(path))
+                    yield _Item(next(index), "unreadable", file_problem(exc), str(path))
                     continue
                 with handle:
                     yield from _jsonl_items(JsonLines(handle, str(path)), index)
@@ -214,17 +229,17 @@ def _items(cases: Iterable[Any]) -> Generator[_Item, None, None]:
             yield _Item(next(index), "data", value, "<data>")
 
 
-def _open_problem(exc: OSError) -> Problem:
-    """Why a JSON Lines file could not be opened, as ``load_case`` says it for a case file."""
-    if isinstance(exc, FileNotFoundError):
-        return Problem(code="file_not_found")
-    if isinstance(exc, IsADirectoryError):
-        return Problem(code="is_a_directory")
-    return Problem(code="file_unreadable", params={"reason": exc.strerror or ""})
+_LINE_TOO_LONG = Problem(code="line_too_long", params={"limit_mib": str(MAX_CASE_BYTES >> 20)})
 
 
 def _jsonl_items(source: JsonLines, index: Iterator[int]) -> Iterator[_Item]:
-    for number, line in enumerate(source.lines, start=source.first_line):
+    lines = source.lines
+    if _is_stream(lines):
+        lines = bounded_lines(lines, MAX_CASE_BYTES)  # type: ignore[arg-type]
+    for number, line in enumerate(lines, start=source.first_line):
+        if isinstance(line, LineTooLong) or len(line) > MAX_CASE_BYTES:
+            yield _Item(next(index), "unreadable", _LINE_TOO_LONG, source.name, number)
+            continue
         if not line.strip():
             continue
         text = line
@@ -251,10 +266,10 @@ def _text(item: _Item) -> str | None:
     """The case's text, to locate what is found after loading it (a file is read again: only then)."""
     try:
         if item.kind == "path":
-            return Path(item.payload).read_bytes().decode("utf-8-sig")
+            return read_case_bytes(item.payload).decode("utf-8-sig")
         if item.kind == "text":
             return item.payload.decode("utf-8-sig") if isinstance(item.payload, bytes) else item.payload
-    except (OSError, UnicodeDecodeError):  # a file read a moment ago that changed since: field paths only
+    except (CaseFileError, UnicodeDecodeError):  # a file read a moment ago that changed since: field paths only
         return None
     return None
 

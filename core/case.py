@@ -53,6 +53,25 @@ CASE_FORMAT_VERSION: Literal[1] = 1
 
 Loc = tuple[str | int, ...]
 
+# Limits on the lists of a case. Each is far above any real case (the largest example has 30 contacts; a case built
+# from a phone's whole call log has a few thousand incidents), so only a file that is not a real case reaches one:
+# it is refused with a located problem before the work its size would cost (every incident is validated, evaluated,
+# planned and drafted; every evidence file is hashed). docs/case-format.md states them.
+
+MAX_INCIDENTS = 10_000
+"""Incidents in one case. A run of identical acts is one incident (``count``, ``until``), so even a year of daily
+calls and messages from many numbers stays in the hundreds; 10,000 still plans in seconds."""
+
+MAX_CONTACTS = 2_000
+"""Entries in ``contacts.reached``: people the collectors reached, listed one by one. A harvested contact list has a
+few hundred entries (its size goes in ``harvested_list_size``, which may be any number)."""
+
+MAX_EVIDENCE = 2_000
+"""Evidence items. Each is numbered in the 证据清单 and its file hashed; real cases hold tens, rarely hundreds."""
+
+MAX_ITEMS = 1_000
+"""Any other list: a collector's numbers or accounts, the collectors, complaints filed, an incident's evidence ids."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(
@@ -229,9 +248,9 @@ class Collector(_Model):
     """Whose debt they said they were collecting."""
     credit_code: CreditCode | None = None
     """统一社会信用代码 of the agency, if known."""
-    phones: tuple[Phone, ...] = ()
+    phones: tuple[Phone, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Numbers they called or messaged from."""
-    accounts: tuple[ShortText, ...] = ()
+    accounts: tuple[ShortText, ...] = Field(default=(), max_length=MAX_ITEMS)
     """WeChat, QQ or other account ids they used."""
 
 
@@ -319,13 +338,13 @@ class Incident(_Model):
     """The account it came from (WeChat id, App name …)."""
     target: Target
     """Who it reached."""
-    behaviours: tuple[Behaviour, ...] = ()
+    behaviours: tuple[Behaviour, ...] = Field(default=(), max_length=MAX_ITEMS)
     """What the collector did (closed vocabulary)."""
     count: PositiveCount = 1
     """How many calls / messages this entry stands for."""
     answered: bool | None = None
     """For calls: whether they were answered."""
-    evidence: tuple[Label, ...] = ()
+    evidence: tuple[Label, ...] = Field(default=(), max_length=MAX_ITEMS)
     """``id`` s of evidence items that show this incident."""
     note: LongText | None = None
     """What was said or shown, in the reporter's words."""
@@ -365,7 +384,7 @@ class Contact(_Model):
 class Contacts(_Model):
     """The contact list: who was reached, and how big the harvested list is."""
 
-    reached: tuple[Contact, ...] = ()
+    reached: tuple[Contact, ...] = Field(default=(), max_length=MAX_CONTACTS)
     """Contacts the collectors called or messaged."""
     harvested_list_size: Count | None = None
     """How many entries the lender took from the phone, if known."""
@@ -432,7 +451,7 @@ class CarrierComplaint(_Model):
     """``china_mobile``, ``china_unicom``, ``china_telecom``, ``china_broadnet`` or ``other``."""
     filed_on: PastDate
     """Date it was made."""
-    about_numbers: tuple[Phone, ...] = ()
+    about_numbers: tuple[Phone, ...] = Field(default=(), max_length=MAX_ITEMS)
     """The numbers complained about."""
     reference_number: ShortText | None = None
     """The carrier's 工单号, if any."""
@@ -464,21 +483,21 @@ class Case(_Model):
     """The borrower, when the reporter is a contact."""
     lender: Lender
     """The lender or App."""
-    collectors: tuple[Collector, ...] = ()
+    collectors: tuple[Collector, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Collectors and agencies involved."""
     debt: Debt = Field(default_factory=Debt)
     """The loan and its state."""
-    incidents: tuple[Incident, ...] = Field(min_length=1)
+    incidents: tuple[Incident, ...] = Field(min_length=1, max_length=MAX_INCIDENTS)
     """What happened; at least one."""
     contacts: Contacts = Field(default_factory=Contacts)
     """Contacts reached and the size of the harvested list."""
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(default=(), max_length=MAX_EVIDENCE)
     """Evidence held."""
-    prior_complaints: tuple[PriorComplaint, ...] = ()
+    prior_complaints: tuple[PriorComplaint, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Complaints already filed."""
-    carrier_complaints: tuple[CarrierComplaint, ...] = ()
+    carrier_complaints: tuple[CarrierComplaint, ...] = Field(default=(), max_length=MAX_ITEMS)
     """Complaints already made to a telecom carrier."""
-    wants: tuple[Want, ...] = ()
+    wants: tuple[Want, ...] = Field(default=(), max_length=MAX_ITEMS)
     """What the reporter wants."""
 
     @property

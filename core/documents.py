@@ -1,29 +1,32 @@
 """A document set: every document for a case's routed channels, in every requested format, plus the evidence
 list (证据清单), the evidence manifest and an index — built in memory, then written to disk atomically.
 
-Atomic means a reader never sees half a set: files are written into a fresh temporary folder next to the
-destination, and only when every file is written is the folder moved into place. Regeneration never loses work:
-an earlier jubao set in the destination is replaced only if it is exactly as jubao wrote it (its ``index.json``
-records every file's SHA-256); if the user changed, added or removed a file, the new set goes to a dated folder
-beside it, or with ``force`` replaces it carrying the user's files along (``write_document_set``). Any other
-non-empty folder is refused. A plugin that fails to draft is reported for its channel; the other channels'
-documents are still produced.
+Atomic means a reader never sees half a set: files are written into a private staging folder next to the
+destination, and only when every file is written is it swapped into place in one step (``jubao.setfolder``; a run
+killed at any point leaves the old set or the new one, and the next run cleans up what it left). Regeneration
+never loses work: an earlier jubao set in the destination is replaced only if it is exactly as jubao wrote it (its
+``index.json`` records every file's SHA-256); if the user changed, added or removed a file, or keeps an evidence
+file of the case in it, the new set goes to a dated folder beside it, or with ``force`` replaces it carrying the
+user's files along (``write_document_set``). Replacing deletes only what the earlier index lists; anything else
+found in the old folder is moved into the new one. Any other non-empty folder is refused. A plugin that fails to
+draft is reported for its channel; the other channels' documents are still produced.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import shutil
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 
+from jubao import setfolder
 from jubao.case import Case
 from jubao.channel import MissingField
 from jubao.context import drafting_context
@@ -34,9 +37,14 @@ from jubao.evidence import FileStatus, Fingerprint, fingerprint, manifest_bytes
 from jubao.filing import separate_guidance
 from jubao.plugins import PluginRunError, PluginSet, build_documents, describe_exception
 from jubao.rules import Text
+from jubao.setfolder import file_digest, parents, recorded_files
 
-SET_FORMAT = "jubao.documents/1"
-INDEX_JSON = "index.json"
+SET_FORMAT = setfolder.SET_FORMAT
+INDEX_JSON = setfolder.INDEX_JSON
+KEPT_FOLDER = setfolder.KEPT_FOLDER
+"""With ``--force``, the files the user changed go to ``DIR/保留的文件-YYYY-MM-DD/`` (same relative paths)."""
+IGNORED_NAMES = setfolder.IGNORED_NAMES
+
 INDEX_MD = "index.md"
 EVIDENCE_MANIFEST = "evidence.json"
 EVIDENCE_LIST_ID = "evidence_list"
@@ -95,6 +103,9 @@ class DocumentSet:
     files: list[PlannedFile]
     evidence_notes: list[GuideNote] = field(default_factory=list)
     """What to check about the evidence list, moved out of it (it is an attachment to the filings)."""
+    evidence_files: tuple[Path, ...] = ()
+    """The case's evidence files (``evidence[].path`` resolved against the case's folder): writing the set never
+    moves or deletes them, even when they are inside the output folder."""
 
     def blanks(self) -> int:
         return sum(len(d.blanks) for c in self.channels for d in c.documents)
@@ -132,9 +143,13 @@ def build_document_set(
     evidence_files, evidence_notes = _evidence_list(case, evaluation, prints, plugins, formats)
     files += evidence_files
     files.append(PlannedFile(EVIDENCE_MANIFEST, "json", manifest_bytes(prints, created)))
-    document_set = DocumentSet(
-        created=created, channels=results, evidence=prints, files=files, evidence_notes=evidence_notes
+    evidence_paths = tuple(
+        Path(os.path.abspath((base_dir / item.path).expanduser())) for item in case.evidence if item.path
     )
+    document_set = DocumentSet(
+        created=created, channels=results, evidence=prints, files=files, evidence_notes=evidence_notes,
+        evidence_files=evidence_paths,
+    )  # fmt: skip
     files.append(PlannedFile(INDEX_MD, "md", _index_markdown(document_set, case, evaluation, plugins)))
     files.append(PlannedFile(INDEX_JSON, "json", document_set_json(document_set, evaluation)))
     return document_set
@@ -262,14 +277,10 @@ def document_set_json(document_set: DocumentSet, evaluation: Evaluation) -> byte
 
 # --- writing ------------------------------------------------------------------------------------------------------
 
-KEPT_FOLDER = "保留的文件"
-"""With ``--force``, the files the user changed go to ``DIR/保留的文件-YYYY-MM-DD/`` (same relative paths)."""
-
-IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-"""Written by file browsers (macOS Finder, Windows Explorer) just by opening a folder: not the user's work, so not
-reported as added; replacing a set removes them like the set's own files."""
-
 _DATED_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}(?:-\d+)?$")
+
+Moves = tuple[tuple[str, str], ...]
+"""(where a file was, where it is now), relative paths with ``/``."""
 
 
 @dataclass(frozen=True)
@@ -282,9 +293,15 @@ class FolderChanges:
     """Files (and empty folders, ending in ``/``) that are not part of the set: the user put them there."""
     missing: tuple[str, ...] = ()
     """Files of the set that are gone (deleted, renamed or moved away)."""
+    unreadable: tuple[str, ...] = ()
+    """Folders whose contents could not be listed (permissions): what is in them is unknown, so they count as the
+    user's."""
+    evidence: tuple[str, ...] = ()
+    """Evidence files of the case inside the folder (``write_document_set`` fills this in): never moved or deleted.
+    Not a change by itself."""
 
     def __bool__(self) -> bool:
-        return bool(self.changed or self.added or self.missing)
+        return bool(self.changed or self.added or self.missing or self.unreadable)
 
 
 @dataclass(frozen=True)
@@ -295,11 +312,18 @@ class WriteOutcome:
     """The folder that now holds the new set: ``out``, or the dated folder beside it (``action == "beside"``)."""
     action: Literal["new", "replaced", "beside", "forced"]
     """``new``: ``out`` was absent or empty; ``replaced``: it held an earlier set nobody had touched;
-    ``beside``: it held an earlier set with changes (``changes``), left exactly as it was; ``forced``: that set
-    was replaced on request, the user's files carried into the new one (``kept``)."""
+    ``beside``: it held an earlier set with changes (``changes``) or evidence files of the case, left exactly as
+    it was; ``forced``: that set was replaced on request, the user's files carried into the new one (``kept``)."""
     changes: FolderChanges = field(default_factory=FolderChanges)
     kept: tuple[tuple[str, str], ...] = ()
     """For ``forced``: each changed or added file, and where it is now (relative to ``path``)."""
+    rescued: tuple[tuple[str, str], ...] = ()
+    """Files found in the replaced folder that were not there when it was checked (saved while jubao was writing),
+    or in the leftovers of an interrupted run: never deleted; each with where it is now (relative to ``path``, or
+    absolute for a leftover's)."""
+    recovered: int = 0
+    """Leftover folders of interrupted runs (killed, power cut) for this destination that were cleaned up or
+    completed before writing."""
 
 
 def is_document_set(folder: Path) -> bool:
@@ -311,12 +335,19 @@ def is_document_set(folder: Path) -> bool:
 
 def folder_changes(folder: Path) -> FolderChanges | None:
     """Compare ``folder`` with the set its ``index.json`` records; ``None`` when it holds no (readable) jubao set."""
-    recorded = _recorded_files(folder)
+    recorded = recorded_files(folder)
     if recorded is None:
         return None
-    recorded_dirs = {parent for path in recorded for parent in _parents(path)}
-    changed, added, folders = [], [], []
-    for root, dirs, names in os.walk(folder):
+    recorded_dirs = {parent for path in recorded for parent in parents(path)}
+    changed, added, folders, unreadable = [], [], [], []
+
+    def cannot_list(error: OSError) -> None:
+        try:
+            unreadable.append(Path(error.filename).relative_to(folder).as_posix() + "/")
+        except (TypeError, ValueError):
+            unreadable.append("./")
+
+    for root, dirs, names in os.walk(folder, onerror=cannot_list):
         here = Path(root)
         for name in list(dirs):
             if (here / name).is_symlink():  # a link to a folder: the user's, never followed
@@ -330,55 +361,16 @@ def folder_changes(folder: Path) -> FolderChanges | None:
                 continue
             if rel not in recorded:
                 added.append(rel)
-            elif _file_digest(here / name) != recorded[rel]:
+            elif file_digest(here / name) != recorded[rel]:
                 changed.append(rel)
     for rel in folders:  # a folder the user made and left empty is theirs too
+        if rel + "/" in unreadable:
+            continue
         if rel not in recorded_dirs and not any(a.startswith(rel + "/") for a in added):
             added.append(rel + "/")
     missing = [rel for rel in recorded if not os.path.lexists(folder / rel)]
-    return FolderChanges(changed=tuple(sorted(changed)), added=tuple(sorted(added)), missing=tuple(sorted(missing)))
-
-
-def _recorded_files(folder: Path) -> dict[str, str] | None:
-    """Path → SHA-256 of every file ``folder/index.json`` lists, or ``None`` if it is no jubao set's index."""
-    try:
-        index = orjson.loads((folder / INDEX_JSON).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(index, dict) or index.get("format") != SET_FORMAT or not isinstance(index.get("files"), list):
-        return None
-    recorded = {}
-    for entry in index["files"]:
-        path = entry.get("path") if isinstance(entry, dict) else None
-        digest = entry.get("sha256") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or not isinstance(digest, str) or not _safe_relative(path):
-            return None
-        recorded[path] = digest.lower()
-    return recorded
-
-
-def _safe_relative(path: str) -> bool:
-    parts = path.split("/")
-    return bool(path) and not path.startswith("/") and "\\" not in path and all(p not in ("", ".", "..") for p in parts)
-
-
-def _parents(path: str) -> list[str]:
-    parts = path.split("/")[:-1]
-    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def _file_digest(path: Path) -> str | None:
-    """The SHA-256 of a regular file; ``None`` (counts as changed) for a link, a folder or an unreadable file."""
-    if path.is_symlink() or not path.is_file():
-        return None
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    return FolderChanges(changed=tuple(sorted(changed)), added=tuple(sorted(added)), missing=tuple(sorted(missing)),
+                         unreadable=tuple(sorted(unreadable)))  # fmt: skip
 
 
 def dated_folder(out: Path, day: date) -> Path:
@@ -397,30 +389,50 @@ def write_document_set(document_set: DocumentSet, out: Path, *, force: bool = Fa
     """Write all files atomically and never lose the user's work.
 
     ``out`` absent or empty: the set is written there. ``out`` holding an earlier jubao set: compared with that set's
-    ``index.json``; untouched, it is replaced. Changed (a file edited, added or removed): left exactly as it is
-    and the new set goes to a dated folder beside it (``dated_folder``) — or, with ``force``, the set replaces
-    it and every file the user changed moves to ``保留的文件-YYYY-MM-DD/`` inside it while every file the user
-    added stays where it was (unless the new set has a file of that name: then it moves there too). Any other
-    non-empty folder, or a file, is refused (``DocumentsError``), ``force`` or not.
+    ``index.json``; untouched, it is replaced. Changed (a file edited, added or removed), or holding an evidence
+    file of the case: left exactly as it is and the new set goes to a dated folder beside it (``dated_folder``) —
+    or, with ``force``, the set replaces it and every file the user changed moves to ``保留的文件-YYYY-MM-DD/``
+    inside it while every file the user added stays where it was (unless the new set has a file of that name: then
+    it moves there too). An evidence file of the case is never moved: if it would have to be, ``force`` is refused.
+    Any other non-empty folder, a file, the current folder (or one holding it) and a link to anything but a folder
+    are refused (``DocumentsError``), ``force`` or not.
+
+    Replacing only ever deletes the files the earlier set's ``index.json`` lists (unchanged) and copies of what is
+    in the new folder; the swap is one ``renameat2`` exchange where the system has it (``jubao.setfolder``), and
+    whatever an interrupted earlier run left beside ``out`` is cleaned up or completed first.
     """
-    out = _named(Path(out))
+    out = _destination(Path(out))
+    day = document_set.created.date()
+    try:
+        recovered = setfolder.recover(out, day)
+    except OSError:
+        recovered = setfolder.Recovered()
+    done = functools.partial(_outcome, recovered=recovered)
     if (out.exists() or out.is_symlink()) and not out.is_dir():
         raise DocumentsError("out_not_a_folder", path=str(out))
     if not out.is_dir() or not any(out.iterdir()):
-        _write_into(document_set, out)
-        return WriteOutcome(out, "new")
+        return done(out, "new", rescued=_write_into(document_set, out)[1])
     changes = folder_changes(out)
     if changes is None:
         raise DocumentsError("out_not_empty", path=str(out))
-    if not changes:
-        _write_into(document_set, out)
-        return WriteOutcome(out, "replaced")
+    evidence = _evidence_inside(out, document_set.evidence_files)
+    changes = replace(changes, evidence=evidence)
+    if not changes and not evidence:
+        return done(out, "replaced", changes, rescued=_write_into(document_set, out)[1])
     if not force:
-        beside = dated_folder(out, document_set.created.date())
-        _write_into(document_set, beside)
-        return WriteOutcome(beside, "beside", changes)
-    kept = _write_into(document_set, out, carry_from=out, carry=changes)
-    return WriteOutcome(out, "forced", changes, kept)
+        beside = dated_folder(out, day)
+        return done(beside, "beside", changes, rescued=_write_into(document_set, beside)[1])
+    if changes.unreadable:
+        raise DocumentsError("out_unreadable", path=str(out), folder=changes.unreadable[0])
+    kept, rescued = _write_into(document_set, out, carry_from=out, carry=changes)
+    return done(out, "forced", changes, kept=kept, rescued=rescued)
+
+
+def _outcome(path: Path, action: Literal["new", "replaced", "beside", "forced"],
+             changes: FolderChanges | None = None, *, recovered: setfolder.Recovered,
+             kept: Moves = (), rescued: Moves = ()) -> WriteOutcome:  # fmt: skip
+    changes = changes if changes is not None else FolderChanges()
+    return WriteOutcome(path, action, changes, kept, recovered.rescued + rescued, recovered.count)
 
 
 def _named(out: Path) -> Path:
@@ -428,42 +440,91 @@ def _named(out: Path) -> Path:
     return Path(os.path.abspath(out)) if out.name in ("", ".", "..") else out
 
 
-def _write_into(document_set: DocumentSet, target: Path, *, carry_from: Path | None = None,
-                carry: FolderChanges | None = None) -> tuple[tuple[str, str], ...]:  # fmt: skip
-    """Write the set into a staging folder beside ``target`` (plus, with ``carry``, the user's files from
-    ``carry_from``), then move it into place in one step. On any failure nothing changes and the staging folder is
-    removed."""
-    parent = target.parent if str(target.parent) else Path(".")
+def _destination(out: Path) -> Path:
+    """The folder to write: ``out`` itself, or the folder a link named ``out`` points to (the link is kept and
+    still leads to the set). Refused: a link to anything but a folder, and the current folder or one holding it
+    (replacing it would leave the terminal in a deleted folder, where the next command fails)."""
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        absolute, here = os.path.abspath(out), os.path.realpath(os.getcwd())
+    except FileNotFoundError:  # the current folder was deleted (by an earlier `--out .`, say)
+        raise DocumentsError("cwd_gone") from None
+    if os.path.islink(absolute):
+        if not os.path.isdir(absolute):
+            raise DocumentsError("out_link_not_a_folder", path=str(out))
+        out = Path(os.path.realpath(absolute))
+    real = os.path.realpath(absolute)
+    if here == real or here.startswith(real.rstrip(os.sep) + os.sep):
+        raise DocumentsError("out_is_cwd", path=str(out))
+    return _named(out)
+
+
+def _evidence_inside(out: Path, files: tuple[Path, ...]) -> tuple[str, ...]:
+    """The evidence files of the case that are inside ``out`` (relative, with ``/``), however they are named: the
+    folders on the way are resolved, the file itself (maybe a link) is not."""
+    root = os.path.realpath(out)
+    inside = []
+    for file in files:
+        try:
+            path = os.path.join(os.path.realpath(os.path.dirname(file)), os.path.basename(file))
+        except (OSError, ValueError):
+            continue
+        if path.startswith(root.rstrip(os.sep) + os.sep) and os.path.lexists(path):
+            inside.append(Path(os.path.relpath(path, root)).as_posix())
+    return tuple(sorted(set(inside)))
+
+
+def _swap_into_place(staging: setfolder.Staging, target: Path) -> Path | None:
+    """One step (``jubao.setfolder.swap``); where the folder it replaced now is, or ``None``."""
+    return setfolder.swap(staging)
+
+
+def _write_into(document_set: DocumentSet, target: Path, *, carry_from: Path | None = None,
+                carry: FolderChanges | None = None) -> tuple[Moves, Moves]:  # fmt: skip
+    """Write the set into a private staging folder beside ``target`` (plus, with ``carry``, the user's files from
+    ``carry_from``), then swap it into place in one step. On any failure nothing changes and the staging folder is
+    removed. Returns the carried files and the files rescued from the replaced folder (``setfolder.empty_retired``).
+    """
+    try:
+        staging = setfolder.stage(target)
+    except BlockingIOError:
+        raise DocumentsError("out_busy", path=str(target)) from None
     except OSError as error:
-        raise DocumentsError("cannot_write", path=str(parent), reason=error.strerror or str(error)) from None
+        raise DocumentsError("cannot_write", path=str(target.parent), reason=error.strerror or str(error)) from None
     kept: tuple[tuple[str, str], ...] = ()
     try:
         for planned in document_set.files:
-            destination = staging / planned.path
+            destination = staging.path / planned.path
             destination.parent.mkdir(parents=True, exist_ok=True)
             with destination.open("wb") as handle:
                 handle.write(planned.data)
                 handle.flush()
                 os.fsync(handle.fileno())
         if carry_from is not None and carry is not None:
-            kept = _carry_user_files(carry_from, staging, carry, document_set.created.date())
-        _swap_into_place(staging, target)
+            kept = _carry_user_files(carry_from, staging.path, carry, document_set.created.date())
+        old = _swap_into_place(staging, target)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise DocumentsError("cannot_write", path=str(target), reason=error.strerror or str(error)) from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
-    return kept
+    rescued: tuple[tuple[str, str], ...] = ()
+    try:
+        if old is not None:
+            rescued = setfolder.empty_retired(old, target, document_set.created.date())
+    except OSError:
+        pass  # the new set is in place; what is left of the old folder is private and the next run finishes it
+    finally:
+        staging.release()
+    return kept, rescued
 
 
 def _carry_user_files(out: Path, staging: Path, changes: FolderChanges, day: date) -> tuple[tuple[str, str], ...]:
     """Put the user's files from ``out`` into the staging folder — hard links, or copies where a link is not
     possible, so ``out`` stays untouched until the swap: changed files under ``保留的文件-DATE/``, added files at
-    their own path unless the new set has a file there (then under ``保留的文件-DATE/`` too)."""
+    their own path unless the new set has a file there (then under ``保留的文件-DATE/`` too). An evidence file of
+    the case must keep its path and be linked (the same file, not a copy): else ``DocumentsError``, nothing
+    changes."""
     taken = {p.name for p in out.iterdir()} | {p.name for p in staging.iterdir()}
     kept_dir, number = f"{KEPT_FOLDER}-{day.isoformat()}", 2
     while kept_dir in taken:
@@ -474,22 +535,22 @@ def _carry_user_files(out: Path, staging: Path, changes: FolderChanges, day: dat
             (staging / rel).mkdir(parents=True, exist_ok=True)
             moves.append((rel, rel))
         else:
-            moves.append((rel, rel if _free(staging, rel) else f"{kept_dir}/{rel}"))
+            moves.append((rel, rel if setfolder.free(staging, rel) else f"{kept_dir}/{rel}"))
     moves += [(rel, f"{kept_dir}/{rel}") for rel in changes.changed]
+    staying = {source for source, destination in moves if source == destination}
+    for rel in changes.evidence:
+        if rel not in staying:
+            raise DocumentsError("evidence_in_out", path=rel, out=str(out))
     for source, destination in moves:
-        if not source.endswith("/"):
-            _link_or_copy(out / source, staging / destination)
+        if source.endswith("/"):
+            continue
+        if not _link_or_copy(out / source, staging / destination, copy=source not in changes.evidence):
+            raise DocumentsError("evidence_in_out", path=source, out=str(out))  # a copy is not the same file
     return tuple(moves)
 
 
-def _free(staging: Path, rel: str) -> bool:
-    """Nothing in the new set is at ``rel`` or at a parent of it that is a file."""
-    if os.path.lexists(staging / rel):
-        return False
-    return all(not os.path.lexists(staging / p) or (staging / p).is_dir() for p in _parents(rel))
-
-
-def _link_or_copy(source: Path, destination: Path) -> None:
+def _link_or_copy(source: Path, destination: Path, *, copy: bool = True) -> bool:
+    """``False`` if it would have to be copied and ``copy`` is false."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     if source.is_symlink():
         os.symlink(os.readlink(source), destination)
@@ -499,21 +560,10 @@ def _link_or_copy(source: Path, destination: Path) -> None:
         try:
             os.link(source, destination, follow_symlinks=False)
         except OSError:
-            shutil.copy2(source, destination)
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
-        return
-    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-    out.rename(retired)
-    try:
-        staging.rename(out)
-    except OSError:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+            if not copy:
+                return False
+            shutil.copy2(source, destination, follow_symlinks=False)
+    return True
 
 
 def missing_files(document_set: DocumentSet) -> list[Fingerprint]:

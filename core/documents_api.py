@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -198,10 +199,107 @@ class DocumentFormat(BaseModel):
 
 
 # --- Markdown and plain text ----------------------------------------------------------------------------------
+#
+# Document text comes from the case (names, notes, evidence descriptions) through templates, so in a ``.md`` file it
+# is text, never markup: whatever it holds, a Markdown viewer shows it character for character and loads nothing —
+# no HTML (``<script>``, ``<img>``), no link or image (``[x](javascript:…)``, ``![](http://…)``), no autolink, no
+# emphasis that would swallow a ``*`` the person must type (``号码*原因``). Only what could be markup is escaped, as
+# CommonMark defines (a backslash before ASCII punctuation, ``&lt;`` for ``<``), so ordinary text is written as is:
+# an ``_`` inside a word, or a single ``*`` in a block (emphasis and code need a pair), is no markup and stays.
+
+_MD_SPECIAL = re.compile(r"[\\<&\]`~*_]")
+"""Characters that may start inline markup: text without any is written unchanged (the usual case)."""
+_MD_INLINE = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~])"  # a backslash that would escape the next character: itself escaped
+    r"|<"  # raw HTML and autolinks
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)"  # an entity (&lt; would show as <)
+    r"|\](?=[(:])"  # the end of a link or image text before its destination, or of a link definition's label
+    r"|[`~*_]"  # code spans, strikethrough, emphasis: when they may pair (see _md_paired)
+)
+_MD_BLOCK_START = re.compile(
+    r"^([ \t]*)(#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|=+[ \t]*$|-+[ \t]*$"
+    r"|-(?=(?:[ \t]*-){2,}[ \t]*$)|_(?=(?:[ \t]*_){2,}[ \t]*$)|\*(?=(?:[ \t]*\*){2,}[ \t]*$)"
+    r"|:(?=-+:?[ \t]*$)|-(?=-*:[ \t]*$))"
+)
+"""A line that would begin a heading, quote, list item, thematic break, setext underline or (``-:``, ``:-``, under a
+line of the same block) a table's delimiter row."""
+
+
+def _md_inline(text: str) -> str:
+    """``text`` as Markdown inline content that shows exactly ``text`` (``text``: all of one block's content)."""
+    if not _MD_SPECIAL.search(text):
+        return text
+    paired = _md_paired(text)
+
+    def escape(found: re.Match[str]) -> str:
+        char = found.group()
+        if char == "<":
+            return "&lt;"
+        if char in "`~*_" and (char not in paired or not _md_delimiter(text, found.start())):
+            return char
+        return "\\" + char
+
+    return _MD_INLINE.sub(escape, text)
+
+
+def _md_delimiter(text: str, index: int) -> bool:
+    """Whether the ``*``/``_``/``~``/backtick at ``index`` could open or close emphasis (or code, strikethrough):
+    not ``a * b`` (space on both sides), not ``id_number`` (an underscore inside a word); a backtick always can."""
+    char = text[index]
+    if char == "`":
+        return True
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if before.isspace() and after.isspace():
+        return False
+    return not (char == "_" and _md_word(before) and _md_word(after))
+
+
+def _md_paired(text: str) -> set[str]:
+    """The delimiter characters that occur at least twice as possible delimiters: one alone is never markup."""
+    return {char for char in "`~*_" if sum(_md_delimiter(text, i) for i, c in enumerate(text) if c == char) >= 2}
+
+
+def _md_word(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char)[0] not in "PS"
+
+
+def _md_text(text: str) -> str:
+    """``text`` as the content of a Markdown block (paragraph, list item, quote): inline escapes, and no line of it
+    starts a block of its own (``# ``, ``> ``, ``- ``, ``1. ``, an indented code block …)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a carriage return ends a line for Markdown too
+    if text[:1] in " \t" or "\n " in text or "\n\t" in text:  # indented: code, showing escapes as written
+        text = "\n".join(line.lstrip(" \t") for line in text.split("\n"))  # (a viewer never shows indentation)
+    escaped = _md_inline(text)
+    if "\n" not in escaped:
+        return _MD_BLOCK_START.sub(_md_block_escape, escaped) if escaped[:1] in _MD_BLOCK_FIRST else escaped
+    escaped = escaped.replace("|", "\\|")  # lines of one block could make a table
+    return "\n".join(_MD_BLOCK_START.sub(_md_block_escape, line) for line in escaped.split("\n"))
+
+
+_MD_BLOCK_FIRST = frozenset(" \t#>-+*=_0123456789")
+
+
+def _md_block_escape(found: re.Match[str]) -> str:
+    indent, marker = found.group(1), found.group(2)
+    if marker[0].isdigit():
+        return indent + marker + "\\"  # "1. " → "1\. "; the escape goes before the "." or ")"
+    return indent + "\\" + marker
+
+
+def _md_heading(text: str) -> str:
+    """A heading's text: inline escapes, and a closing ``#`` run kept (ATX headings drop one)."""
+    return re.sub(r"([ \t])(#+[ \t]*)$", r"\1\\\2", _md_inline(" ".join(text.splitlines())))
+
+
+def _md_html(text: str) -> str:
+    """Text inside an HTML block (signature lines, a table without header): HTML-escaped, Markdown is not read
+    there; a line break as ``<br>`` (a blank line would end the block)."""
+    return html.escape(text, quote=False).replace("\r", "").replace("\n", "<br>")
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "｜").replace("\n", " ")
+    return _md_inline(" ".join(text.replace("|", "｜").splitlines()))
 
 
 def numbered_sections(document: Document) -> list[tuple[str, Section]]:
@@ -229,10 +327,10 @@ def attachment_lines(signature: Signature) -> list[str]:
 
 
 def write_markdown(document: Document) -> bytes:
-    lines = [f"# {document.title}", ""]
+    lines = [f"# {_md_heading(document.title)}", ""]
     for heading, section in numbered_sections(document):
         if heading:
-            lines += [f"## {heading}", ""]
+            lines += [f"## {_md_heading(heading)}", ""]
         for block in section.all_blocks():
             lines += [*_markdown_block(block), ""]
     return "\n".join(lines).rstrip("\n").encode("utf-8") + b"\n"
@@ -240,19 +338,39 @@ def write_markdown(document: Document) -> bytes:
 
 def _markdown_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
-        return [block.text]
+        return [_md_text(block.text)]
     if isinstance(block, NumberedList):
-        return [f"{i}. {item}" for i, item in enumerate(block.items, start=1)]
+        return [_md_item(f"{i}. ", item) for i, item in enumerate(block.items, start=1)]
     if isinstance(block, Table):
         return _markdown_table(block)
-    if isinstance(block, Note):
-        return [f"> {block.text}"]
-    closing = [*block.closing, ""] if block.closing else []
-    signed = closing + [f'<p align="right">{line}</p>' for line in block.lines]
+    if isinstance(block, Note):  # every line quoted: a blank line in the note must not end the quote
+        return ["\n".join(f"> {line}" if line else ">" for line in _md_lines(block.text))]
+    closing = [*_md_text("\n".join(block.closing)).split("\n"), ""] if block.closing else []  # one paragraph
+    signed = closing + [f'<p align="right">{_md_html(line)}</p>' for line in block.lines]
     if not block.attachments:
         return signed
-    first, *items = attachment_lines(block)
-    return [*signed, "", first, *(["", *items] if items else [])]
+    if len(block.attachments) == 1:
+        return [*signed, "", _md_text(f"附：{block.attachments[0]}")]
+    items = [_md_item(f"{i}. ", item) for i, item in enumerate(block.attachments, start=1)]
+    return [*signed, "", "附：", "", *items]
+
+
+def _md_lines(text: str) -> list[str]:
+    """The lines of ``text`` as Markdown, without blank lines before the first or after the last."""
+    lines = _md_text(text).split("\n")
+    while len(lines) > 1 and not lines[0].strip():
+        lines.pop(0)
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    return lines
+
+
+def _md_item(marker: str, text: str) -> str:
+    """A list item: its further lines indented under the first, so that they stay in the item (after a blank
+    line, too) and never join the next item's text."""
+    first, *more = _md_lines(text)
+    indent = " " * len(marker)
+    return marker + first + "".join("\n" + (indent + line if line.strip() else "") for line in more)
 
 
 def _markdown_table(block: Table) -> list[str]:
@@ -261,7 +379,7 @@ def _markdown_table(block: Table) -> list[str]:
     width = block.width
     rows = [[*row, *[""] * (width - len(row))] for row in block.rows]
     if not block.header:
-        cells = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
+        cells = ["<tr>" + "".join(f"<td>{_md_html(c)}</td>" for c in row) + "</tr>" for row in rows]
         return ["<table>", *cells, "</table>"]
     out = ["| " + " | ".join(_md_cell(c) for c in block.header) + " |", "|" + "---|" * width]
     return out + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]

@@ -14,6 +14,11 @@ How durable_rules is driven, and why (each point was measured or reproduced; see
 * Calls into the C module hold the GIL but a case spans many calls, so evaluation of the durable part is
   serialised by a per-engine lock: the engine is safe to share between threads (threads add no throughput;
   use processes to scale).
+* ``fork()`` while another thread evaluates copies that lock *held* (by a thread the child does not have) and the
+  durable sessions half-way through a case. Every live engine is therefore re-initialised in the child
+  (``os.register_at_fork``): a new lock, and — only if an evaluation was in progress at the fork — new durable
+  rulesets, built on the child's first evaluation (~10 ms); the half-used ones are left alone, never deleted
+  (deleting a session mid-case is what corrupts durable's heap). The parent is not slowed or blocked.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import threading
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -106,8 +113,11 @@ class Engine:
         self._param_cache: dict[date, dict[str, Any]] = {}
         self._finalise_after = _finalisation_schedule(self.ruleset)
         self._durable: _DurableStrata | None = None
+        self._rebuild_durable = False
+        """Set in a forked child whose parent was evaluating at the fork: durable is rebuilt before its next use."""
         if backend == "durable":
             self._durable = _DurableStrata(self.ruleset)
+        _LIVE_ENGINES.add(self)
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 
@@ -117,6 +127,18 @@ class Engine:
             if not self._closed and self._durable is not None:
                 self._durable.close()
             self._closed = True
+
+    def _after_fork_in_child(self) -> None:
+        """In a forked child: a fresh lock; durable rebuilt before next use if the fork caught an evaluation."""
+        # Replaced whatever it says: a thread that had just acquired it but not yet got the GIL back leaves it taken
+        # while ``locked()`` still says free. ``locked()`` is true only once that thread is inside the evaluation,
+        # i.e. when durable may hold half a case.
+        busy = self._lock.locked()
+        self._lock = threading.Lock()
+        if busy and self._durable is not None and not self._closed:
+            self._durable.abandon()
+            self._durable = None
+            self._rebuild_durable = True
 
     def __enter__(self) -> Self:
         return self
@@ -166,6 +188,9 @@ class Engine:
         with self._lock:
             if self._closed:
                 raise EngineClosedError("this Engine was closed")
+            if self._rebuild_durable:
+                self._durable = _DurableStrata(self.ruleset)
+                self._rebuild_durable = False
             for index, stratum in enumerate(self.ruleset.strata):
                 if self._guards[index].excludes(values, param):
                     positions = []
@@ -568,6 +593,11 @@ class _DurableStrata:
             self._c.retract_fact(handle, self._retract)  # durable finds a fact by sid and id
         return positions
 
+    def abandon(self) -> None:
+        """Forget the rulesets without deleting them (a forked child whose copy was caught mid-case)."""
+        self._handles = []
+        self._shards = []
+
     def close(self) -> None:
         for handle in self._handles:
             try:
@@ -576,6 +606,19 @@ class _DurableStrata:
             except self._c.error:
                 pass
         self._handles = []
+
+
+_LIVE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+"""Every engine not yet garbage-collected, for re-initialising them in a forked child."""
+
+
+def _reinit_after_fork() -> None:
+    for engine in list(_LIVE_ENGINES):
+        engine._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_reinit_after_fork)
 
 
 def _concluded(rule: Rule) -> dict[str, Any]:

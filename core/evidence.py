@@ -7,7 +7,6 @@ unreadable file is reported as such — never a crash — because people often d
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,10 +15,21 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from jubao.bounded import NotRegularFileError, TooLargeError, hash_regular, read_regular
 from jubao.case import Case
+from jubao.i18n import Lang, t
 
 MANIFEST_FORMAT: Literal["jubao.evidence/1"] = "jubao.evidence/1"
-_CHUNK = 1 << 20
+
+MAX_EVIDENCE_FILE_BYTES = 4 << 30
+"""The largest evidence file hashed: 4 GiB. Screenshots, call logs and recordings are megabytes; a long video of a
+visit can reach a gigabyte or two, and 4 GiB is the most a phone's FAT32 card holds in one file. Hashing reads at most
+this (at a few hundred MiB a second), so a fingerprint never takes more than seconds — a bigger file, or a pseudo-file
+that never ends (``/proc/self/pagemap``), is reported (``too_large`` / ``unreadable``), not read for ever."""
+
+MAX_MANIFEST_BYTES = 16 << 20
+"""The largest ``evidence.json`` read: 16 MiB. A manifest takes about 300 bytes an item, under 1 MiB for the most
+evidence items a case may hold (``jubao.case.MAX_EVIDENCE``)."""
 
 
 class FileStatus(StrEnum):
@@ -27,7 +37,10 @@ class FileStatus(StrEnum):
     NO_PATH = "no_path"
     MISSING = "missing"
     NOT_A_FILE = "not_a_file"
+    """A folder, FIFO, device or another node that is not a regular file: never opened for reading."""
     UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"
+    """Larger than ``MAX_EVIDENCE_FILE_BYTES``: not hashed."""
 
 
 class _Frozen(BaseModel):
@@ -75,15 +88,19 @@ class Verification(_Frozen):
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The SHA-256 (hex) of the regular file at ``path`` (at most ``MAX_EVIDENCE_FILE_BYTES``; see ``fingerprint``).
+
+    Raises ``OSError`` (``jubao.bounded.NotRegularFileError`` for a FIFO or device) or ``TooLargeError``."""
+    return hash_regular(path, MAX_EVIDENCE_FILE_BYTES)[0]
 
 
 def fingerprint(case: Case, base_dir: Path) -> list[Fingerprint]:
-    """Hash every evidence file of ``case`` (paths relative to ``base_dir``, the case file's folder)."""
+    """Hash every evidence file of ``case`` (paths relative to ``base_dir``, the case file's folder).
+
+    Only regular files are read, each opened without blocking and checked on the open descriptor: a FIFO, device
+    or folder is ``not_a_file`` (never waited on), a file over ``MAX_EVIDENCE_FILE_BYTES`` is ``too_large``, and a
+    file that gives more bytes than its size (it grew, or is a pseudo-file) is ``unreadable``.
+    """
     result = []
     for number, item in enumerate(case.evidence, start=1):
         if item.path is None:
@@ -91,15 +108,16 @@ def fingerprint(case: Case, base_dir: Path) -> list[Fingerprint]:
             continue
         path = (base_dir / item.path).expanduser()
         status, digest, size = FileStatus.OK, None, None
-        if not path.exists():
+        try:
+            digest, size = hash_regular(path, MAX_EVIDENCE_FILE_BYTES)
+        except FileNotFoundError:
             status = FileStatus.MISSING
-        elif not path.is_file():
+        except (IsADirectoryError, NotRegularFileError):
             status = FileStatus.NOT_A_FILE
-        else:
-            try:
-                digest, size = sha256_file(path), path.stat().st_size
-            except OSError:
-                status = FileStatus.UNREADABLE
+        except TooLargeError:
+            status = FileStatus.TOO_LARGE
+        except (OSError, ValueError):  # ValueError: a path the system cannot take (an embedded NUL)
+            status = FileStatus.UNREADABLE
         result.append(Fingerprint(id=item.id, number=number, path=item.path, status=status, sha256=digest, size=size))
     return result
 
@@ -110,18 +128,50 @@ def manifest_bytes(items: list[Fingerprint], created: datetime) -> bytes:
 
 
 class ManifestError(ValueError):
-    """The manifest file cannot be read or is not a jubao evidence manifest."""
+    """The manifest file cannot be read or is not a jubao evidence manifest.
+
+    ``code`` says which (``manifest_not_found``, ``manifest_not_regular``, ``manifest_too_large``,
+    ``manifest_unreadable``, ``manifest_invalid``; messages ``evidence.<code>`` in the locale files) and ``params``
+    fill the message. ``str()`` is the English message; ``message(lang)`` any language. A message names the file and,
+    for an invalid manifest, the place (field names and item numbers only), never a value from it.
+    """
+
+    def __init__(self, code: str, path: Path, **params: str) -> None:
+        self.code = code
+        self.params = {"path": str(path), **params}
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang) -> str:
+        return t(f"evidence.{self.code}", lang, **self.params)
 
 
 def read_manifest(path: Path) -> Manifest:
+    """The manifest at ``path``: a regular file of at most ``MAX_MANIFEST_BYTES`` (a FIFO is refused, not waited on),
+    or ``ManifestError``."""
     try:
-        return Manifest.model_validate_json(path.read_bytes())
+        raw = read_regular(path, MAX_MANIFEST_BYTES)
+    except FileNotFoundError:
+        raise ManifestError("manifest_not_found", path) from None
+    except (IsADirectoryError, NotRegularFileError):
+        raise ManifestError("manifest_not_regular", path) from None
+    except TooLargeError as error:
+        raise ManifestError("manifest_too_large", path, limit_mib=str(error.limit >> 20)) from None
     except OSError as error:
-        raise ManifestError(f"{path}: cannot read ({error.strerror})") from None
+        raise ManifestError("manifest_unreadable", path, reason=error.strerror or type(error).__name__) from None
+    try:
+        return Manifest.model_validate_json(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top)"
-        raise ManifestError(f"{path}: not a jubao evidence manifest ({where}: {first['msg']})") from None
+        raise ManifestError("manifest_invalid", path, where=_manifest_place(error.errors()[0]["loc"])) from None
+
+
+_MANIFEST_FIELDS = frozenset(Manifest.model_fields) | frozenset(Fingerprint.model_fields)
+
+
+def _manifest_place(loc: tuple[int | str, ...]) -> str:
+    """Where a manifest is wrong, as ``items.3.sha256``: field names and item numbers; any other key (a manifest may
+    have been edited by hand) is shown as ``?``."""
+    parts = [str(part) if isinstance(part, int) or part in _MANIFEST_FIELDS else "?" for part in loc]
+    return ".".join(parts) or "(top)"
 
 
 def verify(case: Case, base_dir: Path, recorded: dict[str, str | None]) -> list[Verification]:

@@ -2,14 +2,52 @@
 
 The content goes to a temporary file in the destination's directory, is flushed to disk, and is then renamed
 over the destination — ``os.replace`` is atomic on POSIX and Windows when both are on one filesystem.
+
+Only a regular file (or nothing) is replaced. A rename replaces whatever node has the name: a symlink (the link
+would become a file and its target keep the old content), a FIFO, a device (as root, ``--ics /dev/full`` replaced
+``/dev/full`` itself) — so a destination that exists and is not a regular file is refused (``NotARegularFile``)
+before anything is written.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Literal
+
+DestinationKind = Literal["symlink", "directory", "fifo", "device", "socket", "other"]
+
+
+class NotARegularFile(OSError):
+    """The destination exists and is not a regular file; nothing was written. ``kind`` says what it is."""
+
+    def __init__(self, path: Path, kind: DestinationKind) -> None:
+        super().__init__(errno.EEXIST, f"exists and is not a regular file ({kind})", str(path))
+        self.path = path
+        self.kind: DestinationKind = kind
+
+
+def check_destination(path: Path) -> None:
+    """Refuse (``NotARegularFile``) a destination that exists and is not a regular file; a link is refused
+    whatever it points to (the caller resolves it first if writing through it is meant)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind: DestinationKind = (
+        "symlink" if stat.S_ISLNK(mode)
+        else "directory" if stat.S_ISDIR(mode)
+        else "fifo" if stat.S_ISFIFO(mode)
+        else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "socket" if stat.S_ISSOCK(mode)
+        else "other"
+    )  # fmt: skip
+    raise NotARegularFile(Path(path), kind)
 
 
 def _permissions_for(path: Path) -> int:
@@ -33,8 +71,10 @@ def _umask() -> int:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically, creating no partial file on failure."""
+    """Write ``text`` (UTF-8) to ``path`` atomically, creating no partial file on failure. ``NotARegularFile``
+    if ``path`` exists and is not a regular file."""
     path = Path(path)
+    check_destination(path)
     mode = _permissions_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
     try:
@@ -52,6 +92,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (same guarantees as ``write_text_atomic``)."""
     path = Path(path)
+    check_destination(path)
     mode = _permissions_for(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
     try:

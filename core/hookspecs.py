@@ -7,7 +7,10 @@ import only from ``jubao``::
     from jubao import Channel, DraftingContext, Drafter, hookimpl
 
 A plugin is one unit: its channels, formats, facts and rules are checked together when it loads, and if any of
-them fails (or a hook raises) the whole plugin is dropped with one line naming it; the others keep working.
+them fails (or a hook raises, returns the wrong type or does not finish in time) the whole plugin is dropped with
+one line naming it; the others keep working. What a third-party plugin's hooks return is checked, its code runs
+under a time limit, and its exceptions are reported by type and place only (docs/plugins/hooks.md, "What jubao
+guarantees"; ``jubao.plugins``, ``jubao.watchdog``).
 Every hook here is documented in docs/plugins/hooks.md with this exact signature (a test checks).
 
 ``PLUGIN_API`` is the version of this contract; docs/plugins/api-policy.md says what may change and how.
@@ -45,7 +48,8 @@ def register_channels(register: Callable[[Channel], None]) -> None:
     """Register the reporting channels this plugin provides.
 
     Call ``register(channel)`` once per :class:`jubao.Channel`. Each channel is validated when registered; a
-    duplicate id (another plugin already registered it) drops this plugin with a message naming both.
+    duplicate id (another plugin already registered it) drops this plugin with a message naming both, and the id
+    of a built-in channel is reserved (even when that built-in plugin is disabled).
 
     :param register: call it with each ``Channel``.
     """
@@ -81,7 +85,9 @@ def rule_sources() -> list[Path | Traversable]:  # type: ignore[empty-body]
 def register_document_formats(register: Callable[[DocumentFormat], None]) -> None:
     """Register document formats (how a rendered document is written to a file).
 
-    Call ``register(fmt)`` once per :class:`jubao.DocumentFormat`. Channels name the formats they produce by id.
+    Call ``register(fmt)`` once per :class:`jubao.DocumentFormat`. Channels name the formats they produce by id;
+    jubao's own ids (``md``, ``txt``, ``json``, ``docx``) are reserved. ``write`` must return ``bytes`` and
+    ``accepts`` a ``bool``.
 
     :param register: call it with each ``DocumentFormat``.
     """

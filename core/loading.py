@@ -27,16 +27,28 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, StringConstraints, ValidationError
 
-from jubao.case import Case, FundingInstitution, OriginalCreditor, Reporter
+from jubao.bounded import NotRegularFileError, TooLargeError, read_regular
+from jubao.case import (
+    MAX_CONTACTS,
+    MAX_EVIDENCE,
+    MAX_INCIDENTS,
+    Case,
+    FundingInstitution,
+    OriginalCreditor,
+    Reporter,
+)
 from jubao.problems import Loc, Problem, problems_from_validation_error
 from jubao.sourcemap import SourceDocument, SourceError, parse_json, parse_yaml
 from jubao.types import LongText
 from jubao.vocabulary import is_unknown_word, lookup, suggest
 
 MAX_CASE_BYTES = 10 * 1024 * 1024
-"""A case with thousands of incidents is well under 1 MiB; anything above this is not a case file."""
+"""The largest case file (or case on standard input, or line of JSON Lines) read: 10 MiB. A case with thousands of
+incidents is well under 1 MiB, and one at every list limit of ``jubao.case`` (10,000 incidents …) written plainly
+is a few MiB; anything above this is not a case file (a video, a disk image, ``/dev/zero``), and reading no more
+than this keeps memory and time bounded whatever the path names."""
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIXES = (".json",)
@@ -111,23 +123,48 @@ def parse_case_text(text: str | bytes, *, fmt: TextFormat = "auto", source: str 
 
 
 def load_case(path: str | Path) -> Case:
-    """Read and validate the case file at ``path`` (``.yaml``, ``.yml`` or ``.json``; at most 10 MiB)."""
+    """Read and validate the case file at ``path`` (``.yaml``, ``.yml`` or ``.json``; at most 10 MiB).
+
+    Only a regular file is read (a link to one is fine): a FIFO, socket or device is refused (``not_a_regular_file``)
+    without waiting for it, and no more than ``MAX_CASE_BYTES`` + 1 bytes are read (``file_too_large``).
+    """
     path = Path(path)
     source = str(path)
     fmt = detect_format(path)
     if fmt is None:
         raise CaseFileError(source, [Problem(code="unsupported_extension", params={"suffix": path.suffix or "—"})])
     try:
-        if path.stat().st_size > MAX_CASE_BYTES:
-            raise CaseFileError(source, [Problem(code="file_too_large", params={"limit_mib": "10"})])
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CaseFileError(source, [Problem(code="file_not_found")]) from None
-    except IsADirectoryError:
-        raise CaseFileError(source, [Problem(code="is_a_directory")]) from None
-    except OSError as exc:
-        raise CaseFileError(source, [Problem(code="file_unreadable", params={"reason": exc.strerror or ""})]) from None
+        raw = read_regular(path, MAX_CASE_BYTES)  # a FIFO, device or endless pseudo-file is refused, never waited on
+    except (OSError, TooLargeError) as exc:
+        raise CaseFileError(source, [file_problem(exc)]) from None
     return parse_case_text(_decode(raw, source), fmt=fmt, source=source)
+
+
+def read_case_bytes(path: str | Path) -> bytes:
+    """The bytes of the case file at ``path`` as ``load_case`` reads them (a regular file of at most
+    ``MAX_CASE_BYTES``), or ``CaseFileError`` with the one problem: for reading a file again, e.g. to place a problem
+    found after loading it."""
+    try:
+        return read_regular(path, MAX_CASE_BYTES)
+    except (OSError, TooLargeError) as exc:
+        raise CaseFileError(str(path), [file_problem(exc)]) from None
+
+
+def file_problem(exc: OSError | TooLargeError) -> Problem:
+    """Why an input file could not be read, as a problem (code and parameters; never the file's content)."""
+    if isinstance(exc, TooLargeError):
+        return Problem(code="file_too_large", params={"limit_mib": _mib(exc.limit)})
+    if isinstance(exc, FileNotFoundError):
+        return Problem(code="file_not_found")
+    if isinstance(exc, IsADirectoryError):
+        return Problem(code="is_a_directory")
+    if isinstance(exc, NotRegularFileError):
+        return Problem(code="not_a_regular_file")
+    return Problem(code="file_unreadable", params={"reason": exc.strerror or type(exc).__name__})
+
+
+def _mib(limit: int) -> str:
+    return f"{limit / (1 << 20):g}"
 
 
 def as_case(value: object, *, source: str = "<data>") -> Case:
@@ -164,7 +201,31 @@ def _validate(document: SourceDocument, source: str) -> Case:
     return _validated(document, source)
 
 
+_LIST_LIMITS: tuple[tuple[Loc, int, str], ...] = (
+    (("incidents",), MAX_INCIDENTS, "too_many_incidents"),
+    (("contacts", "reached"), MAX_CONTACTS, "too_many_contacts"),
+    (("evidence",), MAX_EVIDENCE, "too_many_evidence"),
+)
+"""The lists whose length decides the cost of everything after loading, checked before anything else is done."""
+
+
+def _too_many(data: Any) -> list[Problem]:
+    """Lists of the data longer than ``jubao.case`` allows (``too_many_items`` with a hint that says how to shorten
+    them), found by looking at their length only: validating 100,000 incidents first would take minutes."""
+    problems = []
+    for loc, limit, hint in _LIST_LIMITS:
+        value = data
+        for key in loc:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, list | tuple) and len(value) > limit:
+            problems.append(Problem(code="too_many_items", loc=loc, params={"max_length": str(limit), "hint": hint}))
+    return problems
+
+
 def _validated(document: SourceDocument, source: str) -> Case:
+    too_many = _too_many(document.data)
+    if too_many:
+        raise CaseFileError(source, _located(too_many, document))
     try:
         normalised = _normalised(document.data)
         case = Case.model_validate(normalised.data)
@@ -190,11 +251,7 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
 
 
 def _located(problems: list[Problem], document: SourceDocument) -> list[Problem]:
-    located = []
-    for problem in problems:
-        position = document.position_of(problem.loc)
-        located.append(problem.located(*position) if position else problem)
-    return located
+    return [problem.located_in(document) for problem in problems]  # at ``problem.at`` (an unknown key) if set
 
 
 # --- Meaning-safe input ----------------------------------------------------------------------------------------------
@@ -334,7 +391,8 @@ def _slot_of(annotation: Any) -> _Slot:
     return _Slot("other")
 
 
-_PROSE_CONSTRAINTS = typing.get_args(LongText)[1:]
+_PROSE_CONSTRAINTS = tuple(item for item in typing.get_args(LongText)[1:] if isinstance(item, StringConstraints))
+"""What tells ``LongText`` from ``ShortText``: its length constraint (the character check is the same for both)."""
 
 
 def _is_prose(annotation: Any, metadata: list[Any]) -> bool:

@@ -41,7 +41,7 @@ from jubao.features import carrier_appeal, conduct_end
 from jubao.plugins import PluginSet, build_documents
 from jubao.rules import Citation, Text
 from jubao.sourcemap import parse_yaml
-from jubao.types import CASE_TIMEZONE
+from jubao.types import CASE_TIMEZONE, EARLIEST_DATE, LATEST_DATE
 
 PLAN_FORMAT: Literal["jubao.plan/1"] = "jubao.plan/1"
 
@@ -258,6 +258,8 @@ def build_plan(case: Case, evaluation: Evaluation, plugins: PluginSet, *, as_of:
     """The plan as it stands on ``as_of`` (default: the evaluation's ``today``). ``with_documents=False`` leaves
     each step's document titles out (a channel that builds its documents in code is drafted to list them)."""
     view = as_of or evaluation.today
+    if not EARLIEST_DATE <= view <= LATEST_DATE:  # deadlines counted from it would leave the calendar
+        raise ValueError(f"as_of must be a day from {EARLIEST_DATE} to {LATEST_DATE}")
     last_act = conduct_end(case)
     steps = []
     limitations: dict[tuple[str, str], PlanDate] = {}

@@ -3,6 +3,10 @@
 A ``Problem`` carries a stable English ``code`` (for tools), the field path and the file position (for people),
 and parameters for the translated message. Pydantic's own errors are mapped onto our codes here so that the
 CLI never shows pydantic's wording, never a traceback, and never the rejected value (it may be personal data).
+
+Nor a key that is not part of the format: a key is text the person wrote (``李小红 13912345678: 朋友`` is a
+key), so an unknown key is reported at the mapping that holds it — its field path — and at its own line and
+column, never by its text (``Problem.at`` keeps where it is, for locating, and is never shown).
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from jubao.i18n import Lang, has, t
+from jubao.i18n import Lang, has, placeholders, t, template
 
 Loc = tuple[str | int, ...]
 
@@ -44,6 +48,10 @@ class Problem(BaseModel):
     """Values for the message template. Never personal data."""
     detail: str | None = None
     """English fallback text for codes without a template."""
+    at: Loc | None = Field(default=None, exclude=True, repr=False)
+    """Where in the document the problem is, when that is not ``loc`` itself: an unknown key's own place (``loc``
+    is the mapping holding it). It holds the key as written, so it is for locating only — never shown, dumped or
+    in ``repr``. Look positions up with ``problem.at or problem.loc``."""
 
     @property
     def path(self) -> str:
@@ -51,10 +59,21 @@ class Problem(BaseModel):
         return format_loc(self.loc)
 
     def message(self, lang: Lang) -> str:
-        """The explanation in ``lang``: what is wrong and how to fix it."""
+        """The explanation in ``lang``: what is wrong and how to fix it. Always complete: a problem whose
+        parameters do not fill its message (a duplicate key in JSON has no "first on line") uses the message's
+        ``problem_plain`` form."""
         key = f"problem.{self.code}"
+        params: dict[str, str] = dict(self.params)
+        what = params.get("what")
+        if what:  # the kind of a syntax error, in words (never the text that was read)
+            params["detail"] = t(f"problem_detail.{what}", lang, **self.params)
+        params.setdefault("detail", self.detail or self.code)
         if has(key, lang) or has(key, "en"):
-            text = t(key, lang, **self.params)
+            if not placeholders(template(key, lang) or "") <= params.keys() and (
+                has(f"problem_plain.{self.code}", lang) or has(f"problem_plain.{self.code}", "en")
+            ):
+                key = f"problem_plain.{self.code}"
+            text = t(key, lang, **params)
         else:
             text = t("problem.invalid", lang, detail=self.detail or self.code)
         hint = self.params.get("hint")
@@ -82,6 +101,15 @@ class Problem(BaseModel):
     def located(self, line: int | None, column: int | None) -> Problem:
         return self.model_copy(update={"line": line, "column": column})
 
+    def located_in(self, document: _Positions) -> Problem:
+        """This problem at its position in ``document`` (a ``SourceDocument``), if the document has one for it."""
+        position = document.position_of(self.at or self.loc)
+        return self.located(*position) if position else self
+
+
+class _Positions(typing.Protocol):
+    def position_of(self, loc: Loc, /) -> tuple[int, int] | None: ...
+
 
 def format_loc(loc: Iterable[str | int]) -> str:
     out = ""
@@ -102,6 +130,7 @@ _CODE_BY_PYDANTIC_TYPE: dict[str, str] = {
     "string_too_short": "empty_text",
     "string_too_long": "text_too_long",
     "string_pattern_mismatch": "bad_format",
+    "string_unicode": "lone_surrogate",
     "int_type": "not_an_integer",
     "int_parsing": "not_an_integer",
     "int_from_float": "not_an_integer",
@@ -163,10 +192,13 @@ def problems_from_validation_error(error: ValidationError, model: type[BaseModel
         if code == "unknown_value":
             params.update(_enum_params(ctx, item.get("input")))
         elif code == "unknown_field" and loc:
+            # Reported at the mapping that holds the key, never by the key's text (``at`` locates it).
             suggestion = _closest(str(loc[-1]), field_names_at(model, loc[:-1]))
             if suggestion:
                 params["suggestion"] = suggestion
             params["allowed"] = ", ".join(field_names_at(model, loc[:-1]))
+            problems.append(Problem(code=code, loc=loc[:-1], at=loc, params=params, detail=item["msg"]))
+            continue
         elif code == "out_of_range":
             params["bound"] = _describe_bound(ctx)
         problems.append(Problem(code=code, loc=loc, params=params, detail=item["msg"]))
@@ -177,7 +209,7 @@ def _drop_consequential(problems: list[Problem]) -> list[Problem]:
     """Drop a list-length problem caused only by its items being invalid (pydantic counts valid items)."""
 
     def has_item_problem(loc: Loc) -> bool:
-        return any(len(other.loc) > len(loc) and other.loc[: len(loc)] == loc for other in problems)
+        return any(len(where) > len(loc) and where[: len(loc)] == loc for where in (o.at or o.loc for o in problems))
 
     return [p for p in problems if not (p.code == "too_few_items" and has_item_problem(p.loc))]
 

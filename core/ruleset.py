@@ -283,7 +283,7 @@ def _validate(
         return model.model_validate(document.data)
     except ValidationError as exc:
         for problem in problems_from_validation_error(exc, model):
-            loc = _clean_loc(problem.loc)
+            loc = _clean_loc(problem.at or problem.loc)  # a project's own file: an unknown key may be named
             position = document.position_of(loc)
             rule_id = _rule_id_at(document.data, loc)
             problems.append(

@@ -170,7 +170,7 @@ def load_tests(files: Iterable[tuple[str, Traversable]]) -> tuple[list[LocatedTe
             parsed = RuleTestFile.model_validate(document.data)
         except ValidationError as exc:
             for problem in problems_from_validation_error(exc, RuleTestFile):
-                position = document.position_of(problem.loc)
+                position = document.position_of(problem.at or problem.loc)
                 problems.append(RuleProblem(code=problem.code, loc=problem.loc, file=label,
                                             line=position[0] if position else None,
                                             detail=f"{problem.message('en')} [{problem.path}]"))  # fmt: skip

@@ -7,6 +7,8 @@ rejected value: case files hold other people's names and numbers.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -25,18 +27,45 @@ CASE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 EARLIEST_DATE = date(2000, 1, 1)
 """Anything earlier is almost certainly a typo; online lending and its collection practices postdate it."""
 
+LATEST_DATE = date(2099, 12, 31)
+"""The latest day a plan may be viewed on (``--as-of``, ``build_plan(as_of=…)``): far beyond any real "today", and far
+from the calendar's end (9999-12-31) that deadlines counted years ahead would run into."""
+
 FUTURE_SLACK = timedelta(days=1)
 """Tolerance for "in the future" so that a reporter in another timezone is not rejected at midnight."""
+
+
+def field_problem(code: str, hint: str) -> PydanticCustomError:
+    """An error for a field's validator to raise: problem ``code`` at the field's path, with ``hint.<hint>`` (in the
+    locale files) saying how to fix it. Carried the way ``jubao.case`` carries its cross-field problems
+    (``jubao_consistency``), so that ``jubao.problems`` gives it that code, its own message and the hint."""
+    return PydanticCustomError(
+        "jubao_consistency",
+        "{summary}",
+        {"summary": f"{code} ({hint})", "problems": [{"loc": [], "code": code, "hint": hint}]},
+    )
+
+
+_PHONE_PROBLEMS = {
+    "masked": ("masked_phone", "phone_write_full"),
+    "letters": ("phone_has_letters", "phone_write_full"),
+    "extension": ("phone_extension", "phone_extension_elsewhere"),
+    "digits": ("phone_bad_digits", "phone_plain_digits"),
+}
+"""Phone problems with their own message: the number would otherwise be guessed (a mask read as digits), cut (an
+extension dropped) or read from digits nobody in China writes."""
 
 
 def _phone(value: Any) -> str:
     try:
         return normalise_phone(value)
     except PhoneNumberError as exc:
+        if exc.kind in _PHONE_PROBLEMS:
+            raise field_problem(*_PHONE_PROBLEMS[exc.kind]) from exc
         raise PydanticCustomError(
             "jubao_phone",
             "not a valid phone number ({reason}); write it as 13800000001, +86 138 0000 0001 or 010-5555 0123",
-            {"reason": str(exc)},
+            {"reason": exc.kind},
         ) from exc
 
 
@@ -91,7 +120,11 @@ def _past_date(value: date) -> date:
 def _past_datetime(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=CASE_TIMEZONE)
-    _check_date_range(value.astimezone(CASE_TIMEZONE).date())
+    try:
+        local = value.astimezone(CASE_TIMEZONE)
+    except OverflowError:  # within a day of 0001-01-01 or 9999-12-31, the ends of the calendar: its own date will do
+        local = value
+    _check_date_range(local.date())
     if value > datetime.now(UTC) + FUTURE_SLACK:
         raise PydanticCustomError("jubao_date_in_future", "date is in the future (typo in the year?)", {})
     return value
@@ -123,11 +156,35 @@ Province = Annotated[
 ResidentId = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_resident_id)]
 CreditCode = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_credit_code)]
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-"""Names, numbers and labels: one line, never empty."""
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters a document cannot hold: the C0 controls but tab and line ends, DEL and the C1 controls (among them
+the terminal's escape sequences), lone surrogate halves, and U+FFFE/U+FFFF. XML 1.0 — and so every DOCX — forbids
+all but DEL and C1 (which no real text holds either); YAML and JSON escapes (``"\\b"``, ``"\\u001b"``) let them in."""
 
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-"""Free-text notes and descriptions."""
+_INVISIBLE = re.compile(
+    r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff]*"
+)
+"""Text of these only shows nothing: spaces of every width, zero-width and joining characters, direction marks,
+variation selectors, Hangul fillers, the braille blank. A name of them looks filled in and says nothing."""
+
+
+def _plain_text(value: str) -> str:
+    """Text a document can carry and a reader can see: no control characters, not only invisible characters."""
+    if _NOT_XML.search(value):
+        raise field_problem("control_character", "remove_control_character")
+    if _INVISIBLE.fullmatch(value):
+        raise field_problem("invisible_text", "write_visible_text")
+    return value
+
+
+_TEXT = AfterValidator(_plain_text)
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _TEXT]
+"""Names, numbers and labels: one line, never empty, nothing invisible or unprintable."""
+
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), _TEXT]
+"""Free-text notes and descriptions (the same characters as ``ShortText``; tabs and line breaks are fine)."""
 
 Sha256 = Annotated[
     str,
@@ -150,7 +207,45 @@ Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=15, decima
 RatePercent = Annotated[Decimal, Field(ge=0, le=100000, decimal_places=4)]
 """An annualised rate in percent (36 means 36 %). 714-style loans reach thousands of percent."""
 
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
-PositiveCount = Annotated[int, Field(ge=1, le=10_000_000)]
+MAX_COUNT = 10_000_000
+"""The largest count, day number or group size: far beyond any real case (a call a minute for 19 years)."""
+
+_MAX_INTEGER_TEXT = 40
+"""Integer text longer than this is out of range whatever its digits; pydantic would refuse it anyway (after
+4,300 digits, as "invalid"), and the user should hear what is wrong: it is too large."""
+
+
+def _beyond_integers(value: Any) -> bool | None:
+    """``True`` for a number too large to be read as an integer, ``False`` for one too small, else ``None``."""
+    if isinstance(value, str):
+        text = value.strip()
+        return None if len(text) <= _MAX_INTEGER_TEXT else not text.startswith("-")
+    if isinstance(value, float | Decimal):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            return None  # pydantic says it: not a finite number
+        number = float(value)  # a Decimal beyond float's range is ±inf here: beyond integers all the same
+        if abs(number) > 2**53:
+            return number > 0
+    return None
+
+
+def _within(ge: int, le: int) -> BeforeValidator:
+    """Refuse, as out of range, integers too large to parse or convert (a 5,000-digit count, 1e300): pydantic's own
+    errors for them say "invalid" and not what to do. Reported as pydantic reports a bound (``greater_than_equal`` /
+    ``less_than_equal``), so the problem is ``out_of_range`` with the bound."""
+
+    def check(value: Any) -> Any:
+        too_large = _beyond_integers(value)
+        if too_large is True:
+            raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}", {"le": le})
+        if too_large is False:
+            raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}", {"ge": ge})
+        return value
+
+    return BeforeValidator(check)
+
+
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT), _within(0, MAX_COUNT)]  # the check runs first; the bounds stay
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT), _within(1, MAX_COUNT)]  # in the JSON Schema
 PastDate = Annotated[date, AfterValidator(_past_date)]
 PastDatetime = Annotated[datetime, AfterValidator(_past_datetime)]

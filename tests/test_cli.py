@@ -25,7 +25,7 @@ MANY_EXPECTED = {
     (14, "incidents[0].behaviours[0]", "unknown_value"),
     (15, "incidents[0].count", "out_of_range"),
     (17, "incidents[1].medium", "unknown_value"),
-    (19, "incidents[1].colour", "unknown_field"),
+    (19, "incidents[1]", "unknown_field"),  # an unknown key: at its line, by the mapping holding it
 }
 
 

@@ -165,7 +165,7 @@ def test_evidence_verify_against_hashes_recorded_in_the_case(runner: CliRunner, 
 def test_evidence_verify_rejects_a_file_that_is_not_a_manifest(runner: CliRunner, tmp_path: Path) -> None:
     bogus = tmp_path / "evidence.json"
     bogus.write_text('{"format": "something-else"}', encoding="utf-8")
-    result = runner.invoke(cli, ["evidence", "verify", str(CARD), "--manifest", str(bogus)])
+    result = runner.invoke(cli, ["--lang", "en", "evidence", "verify", str(CARD), "--manifest", str(bogus)])
     assert result.exit_code == 2
     assert "not a jubao evidence manifest" in result.output
     assert "Traceback" not in result.output

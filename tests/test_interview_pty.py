@@ -197,6 +197,16 @@ def test_a_file_that_is_not_yaml_it_can_read_is_refused_and_left_alone(tmp_path:
     assert case.read_text(encoding="utf-8") == "reporter:\n  name: [林小雨\n"
 
 
+def test_a_pipe_named_like_the_case_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """``jubao new`` reads the file it continues: on a FIFO it waited for ever for something to write into it."""
+    os.mkfifo(tmp_path / "case.yaml")
+    child = _spawn(tmp_path, "new", "case.yaml")
+    child.expect_exact("case.yaml")  # the file named in the refusal (before: no output, blocked in open())
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+
+
 def test_ctrl_c_leaves_no_file_and_says_so(tmp_path: Path) -> None:
     child = _spawn(tmp_path, "new", "case.yaml")
     _answer(child, "你是借钱的人本人", ENTER)

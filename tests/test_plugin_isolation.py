@@ -112,7 +112,7 @@ def broken_plugins(tmp_path: Path) -> dict[str, tuple[Any, str]]:
                 **drafting("police"),
                 rule_sources=lambda: [rules_dir(tmp_path, "{fact: ongoing, eq: true}", "police")],
             ),
-            "duplicate channel id: police (already registered by police)",
+            "channel id police is reserved for jubao's built-in channel",
         ),
         "raising_hook": (plugin("raising_hook", register_channels=raising), "register_channels failed: ValueError at"),
     }

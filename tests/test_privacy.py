@@ -40,3 +40,32 @@ def test_rejected_values_are_not_echoed(runner: CliRunner, write: Any) -> None:
             assert len(json.loads(result.stdout)["files"][0]["problems"]) == 6
         for secret in SECRETS:
             assert secret not in output, (args, secret)
+
+
+def test_no_command_opens_a_network_connection(tmp_path: Any, monkeypatch: Any) -> None:
+    """Nothing is ever sent anywhere: every command a victim runs works with sockets made impossible (a library
+    that phoned home, checked for updates or resolved a name would fail here)."""
+    import socket  # noqa: PLC0415
+
+    from tests.conftest import EXAMPLES  # noqa: PLC0415
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "__init__", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    case = str(EXAMPLES / "credit-card-employer.yaml")
+    runner = CliRunner()
+    for args in (
+        ["validate", case],
+        ["evaluate", case, "--json"],
+        ["explain", case],
+        ["plan", case, "--as-of", "2026-11-23", "--ics", str(tmp_path / "plan.ics")],
+        ["next", case, "--as-of", "2026-11-23"],
+        ["documents", case, "--today", "2026-11-23", "--out", str(tmp_path / "docs")],
+        ["channels", "list"],
+        ["rules", "check"],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)

@@ -80,6 +80,7 @@ def test_version_is_the_one_in_version_module_and_imports_nothing_heavy(tmp_path
         "jubao._version",
         "jubao.cli",
         "jubao.cli.state",
+        "jubao.cli.terminal",
         "jubao.i18n",
         "jubao.packaged_yaml",
     ]

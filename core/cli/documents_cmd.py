@@ -10,6 +10,7 @@ import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo
 from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_case, recorded_in_manifest, verify
 
 if TYPE_CHECKING:
@@ -36,9 +37,14 @@ def documents(case: str, out: Path, *, channels: tuple[str, ...], formats: tuple
     from jubao.documents import DocumentsError, build_document_set, write_document_set  # noqa: PLC0415
     from jubao.drafting import TemplateError  # noqa: PLC0415
     from jubao.engine import Engine  # noqa: PLC0415
+    from jubao.features import conduct_end  # noqa: PLC0415
 
     current = state()
     loaded = read_case(case, current)
+    if today is not None and today < conduct_end(loaded):  # a filing dated before what it reports: no such filing
+        echo("✗ " + current.t("documents.error.today_before_conduct", today=today.isoformat(),
+                                last=conduct_end(loaded).isoformat()), err=True)  # fmt: skip
+        raise click.exceptions.Exit(EXIT_INVALID)
     plugins = current.plugins()
     with Engine(plugins=plugins) as engine:
         evaluation = engine.evaluate(loaded, today=today)
@@ -50,14 +56,17 @@ def documents(case: str, out: Path, *, channels: tuple[str, ...], formats: tuple
         )  # fmt: skip
         outcome = write_document_set(document_set, out, force=force)
     except DocumentsError as error:
-        click.echo("✗ " + current.t(f"documents.error.{error.code}", **error.params), err=True)
+        echo("✗ " + current.t(f"documents.error.{error.code}", **error.params), err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
     except TemplateError as error:
-        click.echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
+        echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
+    if outcome.recovered:
+        echo("· " + current.t("documents.recovered", count=outcome.recovered))
     _report_earlier_set(outcome, out, current)
     _report(document_set, outcome.path, current)
     _report_kept(outcome, current)
+    _report_rescued(outcome, current)
     current.report_plugin_warnings()
     if any(c.error for c in document_set.channels):
         raise click.exceptions.Exit(EXIT_FAILED)
@@ -80,19 +89,23 @@ def _listing(paths: tuple[str, ...] | list[str], key: str, current: CliState) ->
 def _report_earlier_set(outcome: WriteOutcome, out: Path, current: CliState) -> None:
     """Before the usual report: why the earlier set was left alone (``beside``) or what replacing it did."""
     if outcome.action == "replaced":
-        click.echo("· " + current.t("documents.regen.replaced", path=str(out)))
+        echo("· " + current.t("documents.regen.replaced", path=str(out)))
         return
     if outcome.action not in ("beside", "forced"):
         return
     changes = outcome.changes
     key = "documents.regen.kept_folder" if outcome.action == "beside" else "documents.regen.forced"
-    click.echo("! " + current.t(key, path=str(out)))
+    if not changes:  # nothing changed, but the case's evidence files are in it
+        key = "documents.regen.kept_evidence"
+    echo("! " + current.t(key, path=str(out)))
     for line in [
         *_listing(changes.changed, "documents.regen.changed", current),
         *_listing(changes.added, "documents.regen.added", current),
         *_listing(changes.missing, "documents.regen.missing", current),
+        *_listing(changes.unreadable, "documents.regen.unreadable", current),
+        *_listing(changes.evidence, "documents.regen.evidence", current),
     ]:
-        click.echo(line)
+        echo(line)
 
 
 def _report_kept(outcome: WriteOutcome, current: CliState) -> None:
@@ -100,48 +113,60 @@ def _report_kept(outcome: WriteOutcome, current: CliState) -> None:
     from jubao.documents import KEPT_FOLDER  # noqa: PLC0415 - loaded already by `documents`
 
     if outcome.action == "beside":
-        click.echo("! " + current.t("documents.regen.beside", path=str(outcome.path)))
-        click.echo("  " + current.t("documents.regen.force_hint", kept=KEPT_FOLDER))
+        echo("! " + current.t("documents.regen.beside", path=str(outcome.path)))
+        echo("  " + current.t("documents.regen.force_hint", kept=KEPT_FOLDER))
     elif outcome.action == "forced":
         moved = [(old, new) for old, new in outcome.kept if old != new]
         stayed = [old for old, new in outcome.kept if old == new]
         if moved:
-            click.echo("! " + current.t("documents.regen.moved", count=len(moved)))
+            echo("! " + current.t("documents.regen.moved", count=len(moved)))
             for old, new in moved[:MAX_LISTED]:
-                click.echo(f"      {old} → {outcome.path / new}")
+                echo(f"      {old} → {outcome.path / new}")
             if len(moved) > MAX_LISTED:
-                click.echo("      " + current.t("documents.regen.more", count=len(moved) - MAX_LISTED))
+                echo("      " + current.t("documents.regen.more", count=len(moved) - MAX_LISTED))
         if stayed:
-            click.echo("  " + current.t("documents.regen.stayed", count=len(stayed)))
+            echo("  " + current.t("documents.regen.stayed", count=len(stayed)))
         if outcome.changes.missing:
-            click.echo("  " + current.t("documents.regen.recreated", count=len(outcome.changes.missing)))
+            echo("  " + current.t("documents.regen.recreated", count=len(outcome.changes.missing)))
+
+
+def _report_rescued(outcome: WriteOutcome, current: CliState) -> None:
+    """Files that were not in the earlier set when it was checked (saved into it while jubao was writing, or left
+    in an interrupted run's folder): moved, never deleted — say where they are."""
+    if not outcome.rescued:
+        return
+    echo("! " + current.t("documents.regen.rescued", count=len(outcome.rescued), path=str(outcome.path)))
+    for old, new in outcome.rescued[:MAX_LISTED]:
+        echo(f"      {old} → {outcome.path / new}")
+    if len(outcome.rescued) > MAX_LISTED:
+        echo("      " + current.t("documents.regen.more", count=len(outcome.rescued) - MAX_LISTED))
 
 
 def _report(document_set: DocumentSet, out: Path, current: CliState) -> None:
     from jubao.documents import missing_files  # noqa: PLC0415 - loaded already by `documents`
 
-    click.echo("✓ " + current.t("documents.written", count=len(document_set.files), path=str(out)))
+    echo("✓ " + current.t("documents.written", count=len(document_set.files), path=str(out)))
     for c in document_set.channels:
         name = c.name.get(current.lang)
         if not c.has_adapter:
-            click.echo(f"  · {name} ({c.channel}): " + current.t("documents.no_adapter"))
+            echo(f"  · {name} ({c.channel}): " + current.t("documents.no_adapter"))
             continue
         if c.error:
-            click.echo(f"  ✗ {name} ({c.channel}): " + current.t("documents.plugin_failed", detail=c.error))
+            echo(f"  ✗ {name} ({c.channel}): " + current.t("documents.plugin_failed", detail=c.error))
             continue
         routed = "" if c.routed else " " + current.t("documents.not_routed")
-        click.echo(f"  · {name} ({c.channel}){routed}")
+        echo(f"  · {name} ({c.channel}){routed}")
         for d in c.documents:
             blanks = " " + current.t("documents.blanks", count=len(d.blanks)) if d.blanks else ""
-            click.echo(f"      {', '.join(d.files)}{blanks}")
+            echo(f"      {', '.join(d.files)}{blanks}")
         for title in c.no_format:
-            click.echo("      " + current.t("documents.no_format", title=title))
+            echo("      " + current.t("documents.no_format", title=title))
         for m in c.missing:
-            click.echo("      " + current.t("documents.missing", path=m.path, label=m.label.get(current.lang)))
+            echo("      " + current.t("documents.missing", path=m.path, label=m.label.get(current.lang)))
     for fp in missing_files(document_set):
-        click.echo("  ! " + current.t("documents.evidence_missing", number=fp.number, id=fp.id, path=fp.path or ""))
+        echo("  ! " + current.t("documents.evidence_missing", number=fp.number, id=fp.id, path=fp.path or ""))
     if document_set.blanks():
-        click.echo(current.t("documents.blanks_hint", index=str(out / "index.md")))
+        echo(current.t("documents.blanks_hint", index=str(out / "index.md")))
 
 
 @click.group()
@@ -162,7 +187,7 @@ def verify_command(case: str, manifest: Path | None) -> None:
         try:
             recorded = recorded_in_manifest(read_manifest(manifest))
         except ManifestError as error:
-            click.echo("✗ " + str(error), err=True)
+            echo("✗ " + error.message(current.lang), err=True)
             raise click.exceptions.Exit(EXIT_INVALID) from None
     else:
         recorded = recorded_in_case(loaded)
@@ -178,10 +203,10 @@ def verify_command(case: str, manifest: Path | None) -> None:
         line = current.t(f"evidence.{item.change.value}", label=label, id=item.id, path=item.path or "")
         bad = item.change in (Change.CHANGED, Change.MISSING, Change.REMOVED)
         problems += bad
-        click.echo(("✗ " if bad else "✓ " if item.change is Change.UNCHANGED else "· ") + line)
-    click.echo(current.t("evidence.summary", total=len(results), problems=problems))
+        echo(("✗ " if bad else "✓ " if item.change is Change.UNCHANGED else "· ") + line)
+    echo(current.t("evidence.summary", total=len(results), problems=problems))
     if not recorded:
-        click.echo(current.t("evidence.nothing_recorded"), err=True)
+        echo(current.t("evidence.nothing_recorded"), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
     if problems:
         raise click.exceptions.Exit(EXIT_FAILED)

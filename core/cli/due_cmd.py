@@ -19,6 +19,7 @@ import click
 from jubao.case_checks import channel_problems
 from jubao.cli.common import EXIT_INVALID, DayParam
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo
 from jubao.loading import JSON_SUFFIXES, YAML_SUFFIXES, CaseFileError, load_case
 from jubao.plan import Plan, PlanDate, build_plan
 from jubao.rules import Text
@@ -50,7 +51,7 @@ def due(folder: Path, as_of: date | None) -> None:
 
     current = state()
     if not folder.is_dir():
-        click.echo("✗ " + current.t("due.not_a_folder", path=str(folder)), err=True)
+        echo("✗ " + current.t("due.not_a_folder", path=str(folder)), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CASE_SUFFIXES and p.is_file())
     plugins = current.plugins()
@@ -116,22 +117,22 @@ def _render(items: list[DueItem], notes: list[str], *, cases: int, view: date | 
             current: CliState) -> None:  # fmt: skip
     lang = current.lang
     if cases == 0:
-        click.echo(current.t("due.no_cases", path=str(folder)))
+        echo(current.t("due.no_cases", path=str(folder)))
     elif not items:
-        click.echo(current.t("due.none", count=cases))
-        click.echo("  " + current.t("due.none_hint"))
+        echo(current.t("due.none", count=cases))
+        echo("  " + current.t("due.none_hint"))
     else:
         today = view or items[0].deadline.end
-        click.echo(current.t("due.title", date=_day(today, lang), count=cases, items=len(items)))
+        echo(current.t("due.title", date=_day(today, lang), count=cases, items=len(items)))
         for item in items:
-            click.echo("")
-            click.echo(_headline(item, today, current))
-            click.echo("  " + current.t("due.channel", name=item.channel_name.get(lang), channel=item.channel))
-            click.echo("  " + current.t("due.deadline", label=item.deadline.label.get(lang),
+            echo("")
+            echo(_headline(item, today, current))
+            echo("  " + current.t("due.channel", name=item.channel_name.get(lang), channel=item.channel))
+            echo("  " + current.t("due.deadline", label=item.deadline.label.get(lang),
                                         start=_start(item, current)))  # fmt: skip
-            click.echo("  " + _step(item, today, current))
+            echo("  " + _step(item, today, current))
     for note in notes:
-        click.echo("· " + note, err=True)
+        echo("· " + note, err=True)
 
 
 def _headline(item: DueItem, today: date, current: CliState) -> str:

@@ -13,15 +13,17 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from jubao.cli.common import EXIT_INVALID, DateParam, problem_line, read_case
+from jubao.cli.common import EXIT_INVALID, DateParam, problem_line, read_case, stop
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo, echo_json
 
 if TYPE_CHECKING:
     from jubao.batch import BatchResult
+    from jubao.bounded import LineTooLong
 
 AS_OF_HELP = (
     "适用哪一天的法律（默认：最后一次催收行为的日期）/ whose law applies (default: day of the latest incident)."
@@ -64,13 +66,13 @@ def evaluate(
     current = state()
     if cases.count("-") > 1:
         raise click.UsageError(current.t("batch.stdin_twice"))
-    stdin_text: str | None = None
-    stdin_lines: Iterator[str] | None = None
+    stdin_text: bytes | None = None
+    stdin_lines: Iterator[bytes | LineTooLong] | None = None
     if "-" in cases:
         if as_jsonl or len(cases) > 1:
-            stdin_lines = iter(sys.stdin)
+            stdin_lines = _stdin_lines()
         else:
-            stdin_text, stdin_lines = _read_ahead()
+            stdin_text, stdin_lines = _read_ahead(current)
     single = (
         not as_jsonl
         and len(cases) == 1
@@ -84,7 +86,7 @@ def evaluate(
 
 
 def _evaluate_one(
-    case: str, current: CliState, *, as_of: date | None, today: date | None, as_json: bool, stdin_text: str | None
+    case: str, current: CliState, *, as_of: date | None, today: date | None, as_json: bool, stdin_text: bytes | None
 ) -> None:
     """One case, as ``jubao evaluate`` has always shown it (text, or ``--json``)."""
     from jubao.cli.render import render_evaluation  # noqa: PLC0415 - the engine and all when the command runs
@@ -98,35 +100,64 @@ def _evaluate_one(
         evaluation = engine.evaluate(loaded, as_of=as_of, today=today)
         parameters = engine.ruleset.parameters
     if as_json:
-        click.echo(evaluation.model_dump_json(indent=2))
+        echo_json(evaluation.model_dump_json(indent=2))
         return
     # The single next step, as jubao next and jubao plan see it on the evaluation's "today" (no drafting needed).
     plan = build_plan(loaded, evaluation, plugins, as_of=evaluation.today, with_documents=False)
     steps = build_next(loaded, evaluation, plan, plugins.channels, parameters)
     last = next_step_line(steps, case, current.lang)
     for line in render_evaluation(evaluation, current, title=loaded.title or case, next_line=last):
-        click.echo(line)
+        echo(line)
 
 
-def _read_ahead() -> tuple[str | None, Iterator[str] | None]:
+def _stdin() -> IO[bytes]:
+    """Standard input as bytes (the loader decodes UTF-8 and says so if it is not)."""
+    return sys.stdin.buffer
+
+
+def _stdin_lines() -> Iterator[bytes | LineTooLong]:
+    """The lines of standard input, each read to at most ``MAX_CASE_BYTES`` + 1 bytes (``jubao.bounded``)."""
+    from jubao.bounded import bounded_lines  # noqa: PLC0415 - only when reading standard input
+    from jubao.loading import MAX_CASE_BYTES  # noqa: PLC0415
+
+    return bounded_lines(_stdin(), MAX_CASE_BYTES)  # type: ignore[return-value]
+
+
+def _read_ahead(current: CliState) -> tuple[bytes | None, Iterator[bytes | LineTooLong] | None]:
     """Tell one case on standard input from JSON Lines, reading no further than needed: JSON Lines when the first
     line that is not blank is a whole JSON object and another line follows (then the lines, none lost); otherwise
-    one YAML or JSON case (then its whole text)."""
-    head: list[str] = []
+    one YAML or JSON case (then its whole text). Nothing is read past ``MAX_CASE_BYTES`` for one case or one line:
+    a case larger than that stops the command (exit 2, ``file_too_large``)."""
+    from jubao.bounded import LineTooLong, TooLargeError, read_stream  # noqa: PLC0415 - only for standard input
+    from jubao.loading import MAX_CASE_BYTES, file_problem  # noqa: PLC0415
+
+    head: list[bytes | LineTooLong] = []
     objects = 0
-    for line in sys.stdin:
-        head.append(line)
-        if not line.strip():
-            continue
-        if objects == 0 and not _is_json_object(line):
-            return "".join(head) + sys.stdin.read(), None
-        objects += 1
-        if objects == 2:
-            return None, itertools.chain(head, sys.stdin)
-    return "".join(head), None
+    lines = _stdin_lines()
+    try:
+        for line in lines:
+            head.append(line)
+            if isinstance(line, LineTooLong):
+                if objects == 0:  # one case (or a first line) larger than any case
+                    raise TooLargeError(MAX_CASE_BYTES)
+            elif not line.strip():
+                continue
+            elif objects == 0 and not _is_json_object(line):
+                read = b"".join(part for part in head if isinstance(part, bytes))
+                return read + _rest(read_stream(_stdin(), MAX_CASE_BYTES - len(read))), None
+            objects += 1
+            if objects == 2:
+                return None, itertools.chain(head, lines)
+    except TooLargeError as exc:
+        stop(current.t("cli.stdin_name"), [file_problem(exc)], current)
+    return b"".join(part for part in head if isinstance(part, bytes)), None
 
 
-def _is_json_object(line: str) -> bool:
+def _rest(data: bytes | str) -> bytes:
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _is_json_object(line: str | bytes) -> bool:
     try:
         return isinstance(json.loads(line), dict)
     except ValueError:
@@ -136,7 +167,7 @@ def _is_json_object(line: str) -> bool:
 def _evaluate_many(
     cases: tuple[str, ...],
     current: CliState,
-    stdin_lines: Iterator[str] | None,
+    stdin_lines: Iterator[bytes | LineTooLong] | None,
     *,
     as_of: date | None,
     today: date | None,
@@ -158,12 +189,12 @@ def _evaluate_many(
     for source in cases:
         path = Path(source)
         if source == "-":
-            inputs.append(JsonLines(stdin_lines or iter(sys.stdin), stdin_name))
+            inputs.append(JsonLines(stdin_lines or _stdin_lines(), stdin_name))
             total = None
         elif path.is_dir():
             found = directory_cases(path)
             if not found:
-                click.echo("! " + current.t("batch.empty_directory", path=source), err=True)
+                echo("! " + current.t("batch.empty_directory", path=source), err=True)
             inputs += found
             total = None if total is None else total + len(found)
         else:
@@ -194,7 +225,7 @@ def _evaluate_many(
     try:
         with _progress(current, total) as advance:
             for result in results:
-                click.echo(result.json_line(current.lang))
+                echo_json(result.json_line(current.lang))
                 counts["ok" if result.ok else "bad"] += 1
                 _report(result, current, clear=advance is not None)
                 if advance is not None:
@@ -205,9 +236,9 @@ def _evaluate_many(
         if engine is not None:
             engine.close()
     total_done = counts["ok"] + counts["bad"]
-    click.echo(current.t("batch.summary", total=total_done, ok=counts["ok"], bad=counts["bad"]), err=True)
+    echo(current.t("batch.summary", total=total_done, ok=counts["ok"], bad=counts["bad"]), err=True)
     if stopped:
-        click.echo(current.t("batch.stopped"), err=True)
+        echo(current.t("batch.stopped"), err=True)
     if counts["bad"]:
         raise click.exceptions.Exit(EXIT_INVALID)
 
@@ -218,13 +249,13 @@ def _report(result: BatchResult, current: CliState, *, clear: bool) -> None:
         return
     prefix = "\r\x1b[K" if clear else ""  # over the progress bar, which draws itself again below
     if not result.ok:
-        click.echo(prefix + "✗ " + current.t("cli.file_bad", path=result.location, count=len(result.problems)),
+        echo(prefix + "✗ " + current.t("cli.file_bad", path=result.location, count=len(result.problems)),
                    err=True)  # fmt: skip
         for problem in result.problems:
-            click.echo(problem_line(result.source, problem, current.lang), err=True)
+            echo(problem_line(result.source, problem, current.lang), err=True)
         return
     for warning in result.warnings:
-        click.echo(prefix + "! " + warning.describe(result.source, current.lang), err=True)
+        echo(prefix + "! " + warning.describe(result.source, current.lang), err=True)
         prefix = ""
 
 
@@ -262,7 +293,7 @@ def explain(case: str, as_of: date | None, today: date | None, as_json: bool) ->
     with Engine(plugins=current.plugins()) as engine:
         trace = engine.explain(loaded, as_of=as_of, today=today)
     if as_json:
-        click.echo(trace.model_dump_json(indent=2))
+        echo_json(trace.model_dump_json(indent=2))
         return
     for line in render_trace(trace, current):
-        click.echo(line)
+        echo(line)

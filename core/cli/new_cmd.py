@@ -19,15 +19,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from jubao.bounded import TooLargeError, read_regular
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, problem_line
 from jubao.cli.state import state
+from jubao.cli.terminal import echo
 from jubao.fileio import write_text_atomic
 from jubao.i18n import LANGS, Lang, t
 from jubao.interview.definition import load_definition
 from jubao.interview.logic import Draft, Interview, Raw, Step
 from jubao.interview.parsing import AnswerError
 from jubao.interview.writer import render_existing, render_new
-from jubao.loading import CaseFileError, parse_case_text
+from jubao.loading import MAX_CASE_BYTES, CaseFileError, parse_case_text
 from jubao.problems import Problem
 from jubao.sourcemap import SourceError, parse_yaml
 from jubao.types import CASE_TIMEZONE
@@ -99,10 +101,12 @@ def _existing_text(path: Path, lang: Lang) -> str | None:
         _stop(t("interview.no_folder", lang, folder=str(folder)), EXIT_INVALID)
     if not path.exists():
         return None
-    try:
-        return path.read_bytes().decode("utf-8-sig")
+    try:  # bounded, and a pipe or device named like a case is refused instead of waited on
+        return read_regular(path, MAX_CASE_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         _stop(t("interview.unreadable", lang, path=str(path), reason="UTF-8"), EXIT_INVALID)
+    except TooLargeError:
+        _stop(t("interview.unreadable", lang, path=str(path), reason=f"> {MAX_CASE_BYTES // 2**20} MiB"), EXIT_INVALID)
     except OSError as error:
         _stop(t("interview.unreadable", lang, path=str(path), reason=error.strerror or ""), EXIT_INVALID)
 
@@ -123,9 +127,9 @@ def _existing(path: Path, text: str, lang: Lang) -> tuple[dict[str, Any], list[P
         except SourceError:
             data = None
     if unreadable or not isinstance(data, dict):
-        click.echo("✗ " + t("interview.cannot_rerun", lang, path=source, count=len(problems) or 1), err=True)
+        echo("✗ " + t("interview.cannot_rerun", lang, path=source, count=len(problems) or 1), err=True)
         for problem in unreadable or problems:
-            click.echo(problem_line(source, problem, lang), err=True)
+            echo(problem_line(source, problem, lang), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
     return data, problems
 
@@ -133,15 +137,15 @@ def _existing(path: Path, text: str, lang: Lang) -> tuple[dict[str, Any], list[P
 def _write(path: Path, existing_text: str | None, draft: Draft, lang: Lang, *, asked: int) -> None:
     source = str(path)
     if draft.problems:
-        click.echo("✗ " + t("interview.still_invalid", lang, path=source, count=len(draft.problems)), err=True)
+        echo("✗ " + t("interview.still_invalid", lang, path=source, count=len(draft.problems)), err=True)
         for problem in draft.problems:
-            click.echo(problem_line(source, problem, lang), err=True)
+            echo(problem_line(source, problem, lang), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
     definition = load_definition()
     if existing_text is None:
         text = render_new(draft.edits, definition)
     elif not draft.edits:
-        click.echo(t("interview.nothing_missing" if not asked else "interview.unchanged", lang, path=source))
+        echo(t("interview.nothing_missing" if not asked else "interview.unchanged", lang, path=source))
         return
     else:
         text = render_existing(existing_text, draft.edits, definition, source=source)
@@ -151,11 +155,11 @@ def _write(path: Path, existing_text: str | None, draft: Draft, lang: Lang, *, a
         _stop(t("interview.internal_invalid", lang), EXIT_FAILED)
     if _changed_meanwhile(path, existing_text):
         _stop(t("interview.changed_meanwhile", lang, path=source), EXIT_FAILED)
-    write_text_atomic(path, text)
-    click.echo(t("interview.saved", lang, path=source))
+    write_text_atomic(path.resolve(), text)  # through a link, the file it points to (a link is never replaced)
+    echo(t("interview.saved", lang, path=source))
     for note in draft.notes:
-        click.echo("  " + t(f"interview.note.{note.code}", lang, **note.params))
-    click.echo(t("interview.next_steps", lang, path=_shell_word(source)))
+        echo("  " + t(f"interview.note.{note.code}", lang, **note.params))
+    echo(t("interview.next_steps", lang, path=_shell_word(source)))
 
 
 def _changed_meanwhile(path: Path, before: str | None) -> bool:
@@ -163,8 +167,8 @@ def _changed_meanwhile(path: Path, before: str | None) -> bool:
     if before is None:
         return path.exists()
     try:
-        return path.read_bytes().decode("utf-8-sig") != before
-    except (OSError, UnicodeDecodeError):
+        return read_regular(path, MAX_CASE_BYTES).decode("utf-8-sig") != before
+    except (OSError, UnicodeDecodeError, TooLargeError):
         return True
 
 
@@ -191,9 +195,9 @@ def _interview(path: Path, existing_text: str | None, lang: Lang) -> tuple[Draft
     definition = interview.definition
     click.echo(t("interview.welcome", lang))
     if existing_text is None:
-        click.echo(t("interview.saving_to", lang, path=str(path)))
+        echo(t("interview.saving_to", lang, path=str(path)))
     else:
-        click.echo(t("interview.rerun", lang, path=str(path)))
+        echo(t("interview.rerun", lang, path=str(path)))
     titles = {section.id: section.title(lang) for section in definition.sections}
     section: str | None = None
     asked = 0
@@ -308,5 +312,5 @@ def _files(interview: Interview, step: Step, lang: Lang) -> list[str]:
 
 
 def _stop(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
+    echo(message, err=True)
     raise click.exceptions.Exit(code)

@@ -11,8 +11,10 @@ from typing import NoReturn
 
 import click
 
-from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case, refuse_destination
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo
+from jubao.fileio import NotARegularFile, check_destination
 from jubao.next_steps import NextPage, build_next
 from jubao.plan import build_plan
 
@@ -53,15 +55,15 @@ def next_command(case: str, as_of: date | None, fmt: str, out: Path | None, forc
     else:
         data = plugins.formats[fmt].write(page.document())
     if out is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        echo(data.decode("utf-8"), nl=False)
     else:
         _write(out, data, force=force, current=current)
-        click.echo("✓ " + current.t("next.written", path=str(out)), err=True)
+        echo("✓ " + current.t("next.written", path=str(out)), err=True)
     current.report_plugin_warnings()
 
 
 def _fail(current: CliState, message: str, code: int) -> NoReturn:
-    click.echo("✗ " + message, err=True)
+    echo("✗ " + message, err=True)
     raise click.exceptions.Exit(code)
 
 
@@ -80,6 +82,10 @@ def _write(path: Path, data: bytes, *, force: bool, current: CliState) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if force:
+            try:
+                check_destination(path)  # a link, pipe or device is not replaced by the file (nor written through)
+            except NotARegularFile as error:
+                refuse_destination(current, "--out", path, error)
             os.replace(tmp, path)
             return
         try:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from jubao.cli.common import EXIT_FAILED, DateParam, read_case
+from jubao.cli.common import EXIT_FAILED, DateParam, read_case, refuse_destination
 from jubao.cli.state import CliState, state
-from jubao.fileio import write_bytes_atomic
+from jubao.cli.terminal import echo, echo_json
+from jubao.fileio import NotARegularFile, write_bytes_atomic
 from jubao.ics import plan_events, plan_to_ics
 from jubao.next_steps import NextSteps, build_next, next_step_line
 from jubao.plan import Plan, PlanDate, build_plan
@@ -42,17 +43,19 @@ def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path 
     if ics is not None:
         try:
             write_bytes_atomic(ics, plan_to_ics(result, names, steps))
+        except NotARegularFile as error:  # a link, FIFO or device: replacing it would replace the node itself
+            refuse_destination(current, "--ics", ics, error)
         except OSError as error:
-            click.echo("✗ " + current.t("cli.write_failed", path=str(ics), reason=error.strerror or ""), err=True)
+            echo("✗ " + current.t("cli.write_failed", path=str(ics), reason=error.strerror or ""), err=True)
             raise click.exceptions.Exit(EXIT_FAILED) from None
     if as_json:
-        click.echo(result.model_dump_json(indent=2))
+        echo_json(result.model_dump_json(indent=2))
     else:
         for line in render_plan(result, current, explain=explain, next_steps=steps, case_path=case):
-            click.echo(line)
+            echo(line)
     if ics is not None:
         count = len(plan_events(result, names, steps))
-        click.echo(current.t("plan.ics_written", path=str(ics), count=count), err=as_json)
+        echo(current.t("plan.ics_written", path=str(ics), count=count), err=as_json)
     current.report_plugin_warnings()
 
 

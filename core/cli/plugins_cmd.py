@@ -10,6 +10,7 @@ import click
 
 from jubao.cli.render import source_json, source_lines
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo, echo_json
 
 
 @click.command()
@@ -31,17 +32,17 @@ def plugins(as_json: bool) -> None:
     ]
     if as_json:
         errors = [{"plugin": e.plugin, "error": e.message} for e in loaded.errors]
-        click.echo(json.dumps({"plugins": rows, "errors": errors}, ensure_ascii=False, indent=2))
+        echo_json(json.dumps({"plugins": rows, "errors": errors}, ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo(current.t("plugins.none"))
+        echo(current.t("plugins.none"))
     for row in rows:
-        click.echo(f"{row['name']} {row['version'] or ''}  ({row['distribution'] or '-'})")
-        click.echo(f"    {current.t('plugins.hooks')}{', '.join(row['hooks']) or '-'}")
+        echo(f"{row['name']} {row['version'] or ''}  ({row['distribution'] or '-'})")
+        echo(f"    {current.t('plugins.hooks')}{', '.join(row['hooks']) or '-'}")
         if row["channels"]:
-            click.echo(f"    {current.t('plugins.channels')}{', '.join(row['channels'])}")
+            echo(f"    {current.t('plugins.channels')}{', '.join(row['channels'])}")
         if row["formats"]:
-            click.echo(f"    {current.t('plugins.formats')}{', '.join(row['formats'])}")
+            echo(f"    {current.t('plugins.formats')}{', '.join(row['formats'])}")
 
 
 @click.group()
@@ -70,12 +71,12 @@ def list_channels(as_json: bool) -> None:
         for cid, channel in ruleset.channels.items()
     ]
     if as_json:
-        click.echo(json.dumps({"channels": rows}, ensure_ascii=False, indent=2))
+        echo_json(json.dumps({"channels": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
         owner = row["adapter"] or current.t("channels.no_adapter")
         flag = "" if row["routable"] else current.t("channels.not_a_channel")
-        click.echo(f"{row['id']:<24} {row['name'][current.lang]}{flag}  [{owner}]")
+        echo(f"{row['id']:<24} {row['name'][current.lang]}{flag}  [{owner}]")
 
 
 @channels.command("show")
@@ -88,7 +89,7 @@ def show_channel(channel_id: str, as_json: bool) -> None:
     adapter = loaded.channels.get(channel_id)
     declared = ruleset.channels.get(channel_id)
     if adapter is None and declared is None:
-        click.echo(current.t("channels.unknown", id=channel_id, known=", ".join(ruleset.channels)), err=True)
+        echo(current.t("channels.unknown", id=channel_id, known=", ".join(ruleset.channels)), err=True)
         raise click.exceptions.Exit(2)
     if as_json:
         data: dict[str, Any] = {"id": channel_id, "adapter": loaded.channel_owner.get(channel_id)}
@@ -98,16 +99,16 @@ def show_channel(channel_id: str, as_json: bool) -> None:
         data["channel"] = adapter.model_dump(mode="json") if adapter is not None else None
         if adapter is not None:
             data["sources"] = _channel_sources(adapter)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(json.dumps(data, ensure_ascii=False, indent=2))
         return
     lang = current.lang
     if adapter is None:
         assert declared is not None
-        click.echo(f"{declared.name.get(lang)}  [{channel_id}]")
+        echo(f"{declared.name.get(lang)}  [{channel_id}]")
         if declared.why_not is not None:
-            click.echo(declared.why_not.get(lang))
+            echo(declared.why_not.get(lang))
         else:
-            click.echo(current.t("channels.no_adapter_long"))
+            echo(current.t("channels.no_adapter_long"))
         return
     _print_channel(adapter, loaded.channel_owner[channel_id], current)
 
@@ -125,26 +126,26 @@ def _channel_sources(channel: Any) -> dict[str, Any]:
 
 def _print_channel(channel: Any, owner: str, current: CliState) -> None:
     t, lang = current.t, current.lang
-    click.echo(f"{channel.name.get(lang)}  [{channel.id}]  ({t('channels.provided_by', plugin=owner)})")
-    click.echo(f"{t('channels.authority')}{channel.authority.get(lang)}")
-    click.echo(t("channels.accepts"))
+    echo(f"{channel.name.get(lang)}  [{channel.id}]  ({t('channels.provided_by', plugin=owner)})")
+    echo(f"{t('channels.authority')}{channel.authority.get(lang)}")
+    echo(t("channels.accepts"))
     for item in channel.scope.accepts:
-        click.echo(f"  · {item.get(lang)}")
+        echo(f"  · {item.get(lang)}")
     if channel.scope.refuses:
-        click.echo(t("channels.refuses"))
+        echo(t("channels.refuses"))
         for item in channel.scope.refuses:
-            click.echo(f"  · {item.get(lang)}")
-    click.echo(t("channels.filing"))
+            echo(f"  · {item.get(lang)}")
+    echo(t("channels.filing"))
     for method in channel.filing:
         hours = f"（{method.hours.get(lang)}）" if method.hours else ""
-        click.echo(f"  · {method.kind.value}: {method.address or '-'}{hours} ［{t('status.' + method.status.value)}］")
+        echo(f"  · {method.kind.value}: {method.address or '-'}{hours} ［{t('status.' + method.status.value)}］")
     if channel.required_fields:
-        click.echo(t("channels.fields"))
+        echo(t("channels.fields"))
         for item in channel.required_fields:
-            click.echo(f"  · {item.label.get(lang)}  ({item.path})")
-    click.echo(t("channels.deadlines"))
+            echo(f"  · {item.label.get(lang)}  ({item.path})")
+    echo(t("channels.deadlines"))
     if not channel.deadlines:
-        click.echo("  · " + t("channels.no_deadline"))
+        echo("  · " + t("channels.no_deadline"))
     for deadline in channel.deadlines:
         length = (
             f"{deadline.length} {t('unit.' + deadline.unit.value)}"
@@ -152,20 +153,20 @@ def _print_channel(channel: Any, owner: str, current: CliState) -> None:
             else t("channels.no_number")
         )
         basis = "；".join(f"{c.instrument}{c.article or ''}［{t('status.' + c.status.value)}］" for c in deadline.basis)
-        click.echo(f"  · {deadline.label.get(lang)}: {length} — {deadline.starts.get(lang)}  {t('eval.basis')}{basis}")
+        echo(f"  · {deadline.label.get(lang)}: {length} — {deadline.starts.get(lang)}  {t('eval.basis')}{basis}")
         for extension in deadline.extensions:
             more = f"+{extension.length} {t('unit.' + extension.unit.value)}"
-            click.echo(f"      {t('channels.extension')}{more}（{extension.condition.get(lang)}）")
+            echo(f"      {t('channels.extension')}{more}（{extension.condition.get(lang)}）")
         for citation in deadline.basis:
             if citation.note:
-                click.echo(f"      {t('channels.note')}{citation.note}")
+                echo(f"      {t('channels.note')}{citation.note}")
     if channel.formats:
-        click.echo(f"{t('channels.formats')}{', '.join(channel.formats)}")
+        echo(f"{t('channels.formats')}{', '.join(channel.formats)}")
     prov = channel.provenance
-    click.echo(t("channels.provenance", date=prov.last_verified.isoformat(), status=t("status." + prov.status.value)))
+    echo(t("channels.provenance", date=prov.last_verified.isoformat(), status=t("status." + prov.status.value)))
     for entry in prov.sources:
         for line in source_lines(entry, current):
-            click.echo(line)
+            echo(line)
 
 
 @click.group()
@@ -192,6 +193,6 @@ def new_plugin(name: str, directory: Path | None) -> None:
     except ScaffoldError as exc:
         if exc.code == "bad_name":
             raise click.BadParameter(current.t("plugins.bad_name", name=name), param_hint="NAME") from None
-        click.echo("✗ " + current.t(f"plugins.scaffold.{exc.code}", **exc.params), err=True)
+        echo("✗ " + current.t(f"plugins.scaffold.{exc.code}", **exc.params), err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
-    click.echo(current.t("plugins.created", path=target))
+    echo(current.t("plugins.created", path=target))

@@ -17,8 +17,9 @@ from jubao.case import Case
 from jubao.case_edit import Edit, EditError, add_filing, record_reply, unknown_channel
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DayParam, read_case
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo
 from jubao.fileio import write_text_atomic
-from jubao.loading import CaseFileError
+from jubao.loading import CaseFileError, read_case_bytes
 
 
 def _day(day: date, lang: str) -> str:
@@ -46,10 +47,10 @@ def filed(case: str, channel: str, on: date, reference: str | None) -> None:
     _write(path, edit, current)
     name = _channel_name(channel, current)
     number = current.t("record.reference", number=reference) if reference else ""
-    click.echo("✓ " + current.t("record.filed", date=_day(on, current.lang), name=name, channel=channel,
+    echo("✓ " + current.t("record.filed", date=_day(on, current.lang), name=name, channel=channel,
                                 reference=number))  # fmt: skip
     _updated(case, edit, current)
-    click.echo("  " + current.t("record.filed_next", case=case, channel=channel))
+    echo("  " + current.t("record.filed_next", case=case, channel=channel))
 
 
 @click.command()
@@ -69,25 +70,25 @@ def replied(case: str, channel: str, on: date, summary: str | None) -> None:
     _write(path, edit, current)
     prior = edit.case.prior_complaints[edit.index]
     number = current.t("record.reference", number=prior.reference_number) if prior.reference_number else ""
-    click.echo("✓ " + current.t("record.replied", date=_day(on, current.lang), name=_channel_name(channel, current),
+    echo("✓ " + current.t("record.replied", date=_day(on, current.lang), name=_channel_name(channel, current),
                                 channel=channel, filed=_day(prior.filed_on, current.lang),
                                 reference=number))  # fmt: skip
     _updated(case, edit, current)
-    click.echo("  " + current.t("record.replied_next", case=case))
+    echo("  " + current.t("record.replied_next", case=case))
 
 
 def _open(case: str, current: CliState) -> tuple[Path, str, Case]:
     """The case file's path, text and case; stops (exit 2) if it is stdin, unreadable or invalid now."""
     if case == "-":
-        click.echo("✗ " + current.t("record.error.stdin"), err=True)
+        echo("✗ " + current.t("record.error.stdin"), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
     loaded = read_case(case, current, check_channels=False)  # prints every problem and exits 2 if invalid
     path = Path(case)
     try:
-        text = path.read_bytes().decode("utf-8")  # a byte-order mark stays in the text and is written back
-    except (OSError, UnicodeDecodeError) as error:  # read a moment ago; changed since
-        reason = error.strerror if isinstance(error, OSError) else "UTF-8"
-        click.echo("✗ " + current.t("cli.write_failed", path=case, reason=reason or ""), err=True)
+        text = read_case_bytes(path).decode("utf-8")  # a byte-order mark stays in the text and is written back
+    except (CaseFileError, OSError, UnicodeDecodeError) as error:  # read a moment ago; changed since
+        reason = error.strerror if isinstance(error, OSError) else "UTF-8" if isinstance(error, UnicodeError) else ""
+        echo("✗ " + current.t("cli.write_failed", path=case, reason=reason or ""), err=True)
         raise click.exceptions.Exit(EXIT_INVALID) from None
     return path, text, loaded
 
@@ -102,20 +103,20 @@ def _check_channel(case: Case, channel: str, current: CliState) -> None:
         named = [cid for cid, c in plugins.channels.items() if channel and channel in (c.name.zh + c.name.en)]
         if len(named) == 1:
             problem = problem.model_copy(update={"params": {**problem.params, "suggestion": named[0]}})
-    click.echo("✗ " + current.t("record.error.unknown_channel", channel=channel,
+    echo("✗ " + current.t("record.error.unknown_channel", channel=channel,
                                 detail=problem.message(current.lang)), err=True)  # fmt: skip
-    click.echo("  " + current.t("record.nothing_written"), err=True)
+    echo("  " + current.t("record.nothing_written"), err=True)
     raise click.exceptions.Exit(EXIT_INVALID)
 
 
 def _refuse(error: EditError | CaseFileError, current: CliState, *, case: str) -> NoReturn:
     if isinstance(error, EditError):
-        click.echo("✗ " + current.t(f"record.error.{error.code}", case=case, **error.params), err=True)
+        echo("✗ " + current.t(f"record.error.{error.code}", case=case, **error.params), err=True)
     else:  # the edit would make the file invalid (a date in the future, a summary too long …)
-        click.echo("✗ " + current.t("record.error.invalid_result"), err=True)
+        echo("✗ " + current.t("record.error.invalid_result"), err=True)
         for problem in error.problems:
-            click.echo(f"  {problem.path}: {problem.message(current.lang)}", err=True)
-    click.echo("  " + current.t("record.nothing_written"), err=True)
+            echo(f"  {problem.path}: {problem.message(current.lang)}", err=True)
+    echo("  " + current.t("record.nothing_written"), err=True)
     raise click.exceptions.Exit(EXIT_INVALID)
 
 
@@ -123,14 +124,14 @@ def _write(path: Path, edit: Edit, current: CliState) -> None:
     try:
         write_text_atomic(path.resolve(), edit.text)  # through a link, the file it points to
     except OSError as error:
-        click.echo("✗ " + current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), err=True)
+        echo("✗ " + current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
 
 
 def _updated(case: str, edit: Edit, current: CliState) -> None:
     first, last = edit.lines
     lines = f"{first}" if first == last else f"{first}–{last}"
-    click.echo("  " + current.t("record.updated", path=case, lines=lines))
+    echo("  " + current.t("record.updated", path=case, lines=lines))
 
 
 def _channel_name(channel: str, current: CliState) -> str:

@@ -16,6 +16,7 @@ import click
 from jubao.cli.common import DateParam
 from jubao.cli.render import source_json
 from jubao.cli.state import state
+from jubao.cli.terminal import echo, echo_json
 
 
 @click.group()
@@ -41,13 +42,13 @@ def facts_list(as_json: bool) -> None:
         for spec in loaded.ruleset.facts.values()
     ]
     if as_json:
-        click.echo(json.dumps({"facts": rows}, ensure_ascii=False, indent=2))
+        echo_json(json.dumps({"facts": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
         values = f" [{', '.join(row['values'])}]" if row["values"] else ""
         origin = "" if row["plugin"] == "jubao" else f"  ({current.t('facts.from_plugin', plugin=row['plugin'])})"
-        click.echo(f"{row['name']}  {row['type']}{values}  {current.t('facts.' + row['kind'])}{origin}")
-        click.echo(f"    {row['description']}")
+        echo(f"{row['name']}  {row['type']}{values}  {current.t('facts.' + row['kind'])}{origin}")
+        echo(f"    {row['description']}")
 
 
 @click.group()
@@ -80,8 +81,8 @@ def statutes_list(day: date | None, as_json: bool) -> None:
             }
         )
     if as_json:
-        click.echo(json.dumps({"on": day.isoformat(), "provisions": rows}, ensure_ascii=False, indent=2))
+        echo_json(json.dumps({"on": day.isoformat(), "provisions": rows}, ensure_ascii=False, indent=2))
         return
     for row in rows:
         reference = row["reference"] or current.t("statutes.not_in_force")
-        click.echo(f"{row['id']}  {reference}  [{row['status'] or '-'}]  {row['title']}")
+        echo(f"{row['id']}  {reference}  [{row['status'] or '-'}]  {row['title']}")

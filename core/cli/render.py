@@ -1,7 +1,8 @@
 """Human-readable rendering of evaluations and traces (Chinese by default, English on request).
 
 Plain aligned text rather than box-drawing tables: it survives copy-paste into WeChat, e-mail and court filings,
-and CJK characters (double width) keep columns aligned when each row starts with a label.
+and CJK characters (double width) keep columns aligned when each row starts with a label. Text from the case, the
+rules or a plugin is put on one line here; every line is made terminal-safe where it is printed (``terminal.echo``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from jubao.cli.state import CliState
+from jubao.cli.terminal import terminal_safe
 from jubao.conditions import LeafOutcome
 from jubao.evaluation import Evaluation, Reason, Trace
 from jubao.plan import step_numbers
@@ -18,7 +20,8 @@ from jubao.sources import Source, resolve
 
 
 def text(value: Text | None, current: CliState) -> str:
-    return value.get(current.lang) if value is not None else "—"
+    """A rule's or plugin's text in the current language, on one line (whatever it holds: see ``terminal``)."""
+    return terminal_safe(value.get(current.lang), newlines=False) if value is not None else "—"
 
 
 def citation(item: Citation, current: CliState) -> str:
@@ -92,7 +95,7 @@ def render_evaluation(evaluation: Evaluation, current: CliState, *, title: str |
     c = evaluation.classification
     lines: list[str] = []
     if title:
-        lines.append(t("eval.case", title=title))
+        lines.append(t("eval.case", title=terminal_safe(title, newlines=False)))  # the case's own words: one line
     lines.append(t("eval.as_of", as_of=evaluation.as_of.isoformat(), today=evaluation.today.isoformat()))
     lines.append(t("eval.ruleset", version=evaluation.ruleset_version))
     lines.append("")

@@ -8,6 +8,7 @@ import click
 
 from jubao.cli.common import EXIT_FAILED
 from jubao.cli.state import state
+from jubao.cli.terminal import echo, echo_json
 from jubao.ruleset import RuleSetError, bundled_source, load_ruleset
 
 
@@ -31,20 +32,20 @@ def check(as_json: bool) -> None:
                                extra_facts=[f.spec() for f in plugins.features.values()])  # fmt: skip
     except RuleSetError as exc:
         if as_json:
-            click.echo(json.dumps({"valid": False, "problems": [p.render() for p in exc.problems]}, ensure_ascii=False))
+            echo_json(json.dumps({"valid": False, "problems": [p.render() for p in exc.problems]}, ensure_ascii=False))
         for problem in exc.problems:
-            click.echo(f"✗ {problem.render()}", err=True)
+            echo(f"✗ {problem.render()}", err=True)
         raise click.exceptions.Exit(2) from None
     summary = current.t("rules.summary", rules=len(ruleset.rules), strata=len(ruleset.strata),
                         params=len(ruleset.parameters), version=ruleset.version)  # fmt: skip
     if as_json:
-        click.echo(json.dumps({"valid": True, "rules": len(ruleset.rules), "strata": [len(s) for s in ruleset.strata],
+        echo_json(json.dumps({"valid": True, "rules": len(ruleset.rules), "strata": [len(s) for s in ruleset.strata],
                                "version": ruleset.version, "hash": ruleset.content_hash,
                                "warnings": [w.render() for w in ruleset.warnings]}, ensure_ascii=False))  # fmt: skip
     else:
         for warning in ruleset.warnings:
-            click.echo(f"! {warning.render()}", err=True)
-        click.echo(summary)
+            echo(f"! {warning.render()}", err=True)
+        echo(summary)
     if ruleset.warnings:
         raise click.exceptions.Exit(EXIT_FAILED)
 
@@ -67,20 +68,20 @@ def test(coverage: bool, fail_under: float | None) -> None:
             files += golden_test_files(source.root, source.name)
         run = run_all(engine, files)
     for problem in run.load_problems:
-        click.echo(f"✗ {problem.render()}", err=True)
+        echo(f"✗ {problem.render()}", err=True)
     failed = [outcome for outcome in run.outcomes if not outcome.passed]
     for outcome in failed:
         where = f"{outcome.test.file}:{outcome.test.line}" if outcome.test.line else outcome.test.file
-        click.echo(f"✗ {where}: {outcome.test.test.name}", err=True)
+        echo(f"✗ {where}: {outcome.test.test.name}", err=True)
         for failure in outcome.failures:
-            click.echo(f"    {failure}", err=True)
+            echo(f"    {failure}", err=True)
     passed = len(run.outcomes) - len(failed)
-    click.echo(current.t("rules.tests", passed=passed, failed=len(failed)))
+    echo(current.t("rules.tests", passed=passed, failed=len(failed)))
     if coverage or fail_under is not None:
         fired = len(run.rule_ids) - len(run.uncovered)
-        click.echo(current.t("rules.coverage", percent=f"{run.coverage:.1f}", fired=fired,
+        echo(current.t("rules.coverage", percent=f"{run.coverage:.1f}", fired=fired,
                              total=len(run.rule_ids)))  # fmt: skip
         for rule_id in run.uncovered:
-            click.echo(f"  - {rule_id}")
+            echo(f"  - {rule_id}")
     if failed or run.load_problems or (fail_under is not None and run.coverage < fail_under):
         raise click.exceptions.Exit(EXIT_FAILED)

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from jubao.case import case_json_schema
+from jubao.cli.common import refuse_destination
 from jubao.cli.state import state
 from jubao.evaluation import evaluation_json_schema, trace_json_schema
-from jubao.fileio import write_text_atomic
+from jubao.fileio import NotARegularFile, write_text_atomic
 
 EXIT_WRITE_FAILED = 1
 
@@ -47,6 +48,8 @@ def schema(name: str, out: Path | None) -> None:
     current = state()
     try:
         write_text_atomic(out, text)
+    except NotARegularFile as error:
+        refuse_destination(current, "--out", out, error)
     except OSError as exc:
         click.echo(current.t("cli.write_failed", path=out, reason=exc.strerror or type(exc).__name__), err=True)
         raise click.exceptions.Exit(EXIT_WRITE_FAILED) from None

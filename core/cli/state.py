@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from jubao.cli.terminal import echo
 from jubao.i18n import Lang, t
 
 if TYPE_CHECKING:
@@ -33,12 +34,12 @@ class CliState:
             try:
                 self._plugins = load_plugins(disabled=self.disabled_plugins, strict=self.strict_plugins or None)
             except PluginError as exc:
-                click.echo(self.t("plugins.failed_strict", plugin=exc.plugin, message=exc.message), err=True)
+                echo(self.t("plugins.failed_strict", plugin=exc.plugin, message=exc.message), err=True)
                 raise click.exceptions.Exit(1) from None
             for error in self._plugins.errors:
-                click.echo(self.t("plugins.skipped", plugin=error.plugin, message=error.message), err=True)
+                echo(self.t("plugins.skipped", plugin=error.plugin, message=error.message), err=True)
             for note in self._plugins.deprecations:
-                click.echo(self.t("plugins.deprecated", plugin=note.plugin, message=note.message), err=True)
+                echo(self.t("plugins.deprecated", plugin=note.plugin, message=note.message), err=True)
         return self._plugins
 
     def report_plugin_warnings(self) -> None:
@@ -49,7 +50,7 @@ class CliState:
         from jubao.plugins import strict_from_env  # noqa: PLC0415 - loaded already: plugins were used
 
         for warning in self._plugins.warnings:
-            click.echo(self.t("plugins.warning", plugin=warning.plugin, message=warning.message), err=True)
+            echo(self.t("plugins.warning", plugin=warning.plugin, message=warning.message), err=True)
         if self.strict_plugins or strict_from_env():
             raise click.exceptions.Exit(1)
 

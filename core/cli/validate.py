@@ -8,7 +8,6 @@ invalid unless ``--strict`` is given, which reports them as errors (exit 2).
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,9 @@ import click
 
 from jubao.case import Case
 from jubao.case_warnings import as_errors, located_warnings
-from jubao.cli.common import EXIT_INVALID, case_text, plugin_problems, problem_line
+from jubao.cli.common import EXIT_INVALID, case_text, plugin_problems, problem_line, read_stdin
 from jubao.cli.state import CliState, state
+from jubao.cli.terminal import echo, echo_json
 from jubao.loading import CaseFileError, load_case, parse_case_text
 from jubao.problems import Problem
 
@@ -48,7 +48,7 @@ def validate(cases: tuple[str, ...], as_json: bool, strict: bool) -> None:
         raise click.UsageError(current.t("cli.no_input"))
     outcomes = [_check(source, current, strict=strict) for source in cases]
     if as_json:
-        click.echo(json.dumps(_as_json(outcomes, current), ensure_ascii=False, indent=2))
+        echo_json(json.dumps(_as_json(outcomes, current), ensure_ascii=False, indent=2))
     else:
         _print_human(outcomes, current)
     if any(outcome.problems for outcome in outcomes):
@@ -60,8 +60,9 @@ def _check(source: str, current: CliState, *, strict: bool = False) -> Outcome:
     try:
         if source == "-":
             name = current.t("cli.stdin_name")
-            text = sys.stdin.read()
-            case = parse_case_text(text, source=name)  # JSON or YAML: auto
+            raw = read_stdin(current)  # at most MAX_CASE_BYTES, else file_too_large
+            case = parse_case_text(raw, source=name)  # JSON or YAML: auto
+            text = raw if isinstance(raw, str) else raw.decode("utf-8-sig")  # it parsed: it is UTF-8
         else:
             name = source
             case = load_case(Path(source))
@@ -81,7 +82,7 @@ def _print_human(outcomes: list[Outcome], current: CliState) -> None:
     for outcome in outcomes:
         if outcome.case is not None:
             case = outcome.case
-            click.echo(
+            echo(
                 "✓ "
                 + current.t(
                     "cli.file_ok",
@@ -92,18 +93,16 @@ def _print_human(outcomes: list[Outcome], current: CliState) -> None:
                 )
             )
             if outcome.warnings:
-                click.echo(
-                    "! " + current.t("cli.file_warnings", path=outcome.source, count=len(outcome.warnings)), err=True
-                )
+                echo("! " + current.t("cli.file_warnings", path=outcome.source, count=len(outcome.warnings)), err=True)
                 for warning in outcome.warnings:
-                    click.echo(problem_line(outcome.source, warning, current.lang), err=True)
+                    echo(problem_line(outcome.source, warning, current.lang), err=True)
             continue
-        click.echo("✗ " + current.t("cli.file_bad", path=outcome.source, count=len(outcome.problems)), err=True)
+        echo("✗ " + current.t("cli.file_bad", path=outcome.source, count=len(outcome.problems)), err=True)
         for problem in outcome.problems:
-            click.echo(problem_line(outcome.source, problem, current.lang), err=True)
+            echo(problem_line(outcome.source, problem, current.lang), err=True)
     if len(outcomes) > 1:
         bad = sum(1 for outcome in outcomes if outcome.problems)
-        click.echo(current.t("cli.summary", total=len(outcomes), ok=len(outcomes) - bad, bad=bad))
+        echo(current.t("cli.summary", total=len(outcomes), ok=len(outcomes) - bad, bad=bad))
 
 
 def _as_json(outcomes: list[Outcome], current: CliState) -> dict[str, object]:

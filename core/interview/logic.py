@@ -48,7 +48,7 @@ from jubao.interview import parsing
 from jubao.interview.definition import Choice, Condition, Definition, Kind, Question, Words, load_definition
 from jubao.interview.parsing import AnswerError
 from jubao.loading import CaseFileError, parse_case
-from jubao.problems import Problem
+from jubao.problems import Problem, format_loc
 from jubao.types import Phone, Province
 
 Loc = tuple[str | int, ...]
@@ -428,7 +428,7 @@ class Interview:
 
     def _next_fix_step(self) -> Step | None:
         for problem in self.build().problems:
-            if not problem.loc or self._fix_attempts.get(problem.path, 0) >= MAX_FIX_ATTEMPTS:
+            if not (problem.at or problem.loc) or self._fix_attempts.get(_fix_key(problem), 0) >= MAX_FIX_ATTEMPTS:
                 continue
             step = self._fix_step(problem)
             if step is not None:
@@ -450,7 +450,8 @@ class Interview:
 
     def _answer_fix(self, step: Step, raw: Raw) -> None:
         assert step.problem is not None
-        loc, path = step.problem.loc, step.problem.path
+        # An unknown key is reported at the mapping holding it (never by its text): ``at`` is the key itself.
+        loc, path = step.problem.at or step.problem.loc, _fix_key(step.problem)
         if step.problem.code == "unknown_field":
             delete = raw if isinstance(raw, bool) else parsing.parse_yes_no(str(raw or "否"))
             edit: Edit | None = Edit(loc=loc, op="delete") if delete else None
@@ -663,6 +664,11 @@ class Interview:
 
 
 # --- the case data: locations, edits ---------------------------------------------------------------------------------
+
+
+def _fix_key(problem: Problem) -> str:
+    """Which fix a problem is (how often it was asked): its place in the data, an unknown key's own."""
+    return format_loc(problem.at or problem.loc)
 
 
 def _loc(path: str) -> Loc:

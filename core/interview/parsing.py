@@ -16,7 +16,7 @@ Dates and times (``parse_datetime``), as people write them:
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -250,11 +250,16 @@ class EvidenceFile:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The file's SHA-256, read as ``jubao documents`` reads evidence (``jubao.evidence.sha256_file``): a regular
+    file of bounded size only. A FIFO, device, endless pseudo-file or too large a file is an ``OSError`` (callers
+    say the file cannot be read), never a read that waits or goes on for ever."""
+    from jubao.bounded import TooLargeError  # noqa: PLC0415 - only when a file is fingerprinted
+    from jubao.evidence import sha256_file  # noqa: PLC0415
+
+    try:
+        return sha256_file(path)
+    except TooLargeError as error:
+        raise OSError(errno.EFBIG, "file too large to fingerprint", str(path)) from error
 
 
 def parse_file(text: str, *, cwd: Path, case_dir: Path) -> EvidenceFile:
