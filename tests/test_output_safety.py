@@ -316,6 +316,18 @@ def test_a_run_from_a_deleted_current_folder_is_a_clear_error(tmp_path: Path, ou
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", [["validate", str(CARD)], ["plan", str(CARD), "--as-of", "2026-11-23"]])
+def test_any_command_from_a_deleted_current_folder_says_so(tmp_path: Path, command: list[str]) -> None:
+    """Checked before anything is imported: on Python 3.13 importing pydantic's compiled core from a deleted folder
+    fails with a SystemError, which every command reported as an internal error."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    done = _process(*command, cwd=gone, prelude="import os; os.rmdir(os.getcwd())")
+    assert done.returncode == 2, done.stderr
+    assert "cd" in done.stderr
+    assert "内部出错" not in done.stderr
+
+
 # --- --ics and atomic file writes --------------------------------------------------------------------------------
 
 

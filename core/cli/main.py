@@ -10,6 +10,7 @@ new subcommand goes there, with its one-line help), so ``jubao --version`` and `
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from gettext import gettext as _
 from typing import Any, NamedTuple
@@ -22,6 +23,7 @@ from jubao.cli.state import CliState, state
 from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS
 
 EXIT_INTERNAL_ERROR = 1
+EXIT_INVALID = 2
 
 
 class LazyCommand(NamedTuple):
@@ -132,6 +134,12 @@ class JubaoGroup(click.Group):
             formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            os.getcwd()
+        except FileNotFoundError:  # deleted under us (an earlier `documents --out .`, another terminal): before any
+            # import — on Python 3.13 even importing pydantic's compiled core then fails with a SystemError
+            click.echo("✗ " + state().t("cli.cwd_gone"), err=True)
+            ctx.exit(EXIT_INVALID)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
