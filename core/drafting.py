@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,12 @@ def zh_time(moment: datetime) -> str:
     return moment.astimezone(CASE_TIMEZONE).strftime("%H:%M")
 
 
+@lru_cache(maxsize=4096)
 def zh_phone(number: str | None) -> str:
-    """A stored number (E.164 or service digits) as people write it: 138 0000 0101, 010 5555 0110."""
+    """A stored number (E.164 or service digits) as people write it: 138 0000 0101, 010 5555 0110.
+
+    Cached: a set formats the same few numbers thousands of times (every row of every table of every document), and
+    parsing one with phonenumbers is the costliest filter in drafting."""
     if not number:
         return ""
     if not number.startswith("+"):

@@ -387,6 +387,7 @@ def test_loading_is_linear_in_incidents(fmt: str) -> None:
 
 
 @needs_libyaml
+@pytest.mark.slow  # 9 s of CPU (tracemalloc over 10,000 incidents): CI runs it once, with the other slow tests
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_peak_memory_at_10000_incidents(fmt: str) -> None:
     """Measured (tracemalloc, Python 3.12): the loaded Case holds 20 MiB; reading and validating peaks at 48 MiB for
