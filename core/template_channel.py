@@ -114,6 +114,7 @@ def document_titles(plugins: PluginSet, channel_id: str, case: Case, evaluation:
     from jubao.drafting import Drafter  # noqa: PLC0415
     from jubao.filing import separate_guidance  # noqa: PLC0415
     from jubao.template_titles import template_title  # noqa: PLC0415
+    from jubao.watchdog import PluginTimeout, run_limited  # noqa: PLC0415
 
     owner = plugins.channel_owner.get(channel_id)
     if owner is None:
@@ -123,17 +124,27 @@ def document_titles(plugins: PluginSet, channel_id: str, case: Case, evaluation:
         return None
     if type(plugin).build_documents is not TemplateChannel.build_documents:  # a subclass drafts its own way
         return None
+    if owner in plugins.hung:  # overran its time limit earlier in this run: not called again
+        return ()
     discovery = plugins._discovery  # the set's own cache
     declared = [template_title(plugin.package, item.template, discovery) for item in plugin.channel.documents]
     drafted: dict[int, Document] = {}
     if any(title is None for title in declared):
-        try:
+
+        def render_case_dependent() -> None:  # the plugin's code (values) and templates: under its time limit
             context = drafting_context(plugins, channel_id, case, evaluation)
             drafter = Drafter(plugin.package, context)
             extra = dict(plugin.values(context)) if plugin.values else {}
             for index, item in enumerate(plugin.channel.documents):
                 if declared[index] is None:
                     drafted[index] = _render(drafter, item, extra)
+
+        seconds = None if owner in plugins.builtin else plugins.drafting_timeout
+        try:
+            run_limited(render_case_dependent, seconds=seconds, name=owner)
+        except PluginTimeout:  # as for build_documents: reported by jubao documents, skipped for the rest of the run
+            plugins.hung.add(owner)
+            return ()
         except Exception:  # drafting fails for this case: the plan lists no documents (jubao documents says why)
             return ()
     titles = []

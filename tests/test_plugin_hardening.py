@@ -683,3 +683,61 @@ def test_a_described_exception_never_holds_its_text(kind: str, secret: str) -> N
     described = describe_exception(_raised(kind, secret))
     assert secret not in described
     assert described  # still says something: the type, the field path or the place
+
+
+TITLE_CHANNEL_YAML = """\
+id: tp_titles
+name: {zh: 测试, en: test}
+authority: {zh: 测试, en: test}
+scope:
+  accepts: [{zh: 测试, en: test}]
+filing:
+  - {kind: phone, address: "12345", status: V}
+provenance: {sources: [test], last_verified: 2026-11-01, status: V}
+formats: [md]
+documents:
+  - {template: letter}
+"""
+TITLE_TEMPLATE = "# 致{{ ctx.case.lender.name }}的函\\n\\n{{ extra_text }}\\n"
+TITLE_PLUGIN = """
+from pathlib import Path
+from jubao import TemplateChannel
+
+
+def spin(context):
+    while True:
+        pass
+
+
+plugin = TemplateChannel(__name__, values=spin)
+"""
+
+
+def test_a_case_dependent_title_that_hangs_does_not_hang_the_plan(site: Path) -> None:
+    """``jubao plan`` lists document titles; a title that depends on the case is rendered, with the plugin's own
+    ``values`` code. A third-party template channel whose code never returns: the plan still comes (its documents
+    unlisted), within the drafting time limit — before, only ``build_documents`` had one."""
+    package = site / "tp_titles"
+    (package / "templates").mkdir(parents=True)
+    (package / "rules").mkdir()
+    (package / "__init__.py").write_text(TITLE_PLUGIN, encoding="utf-8")
+    (package / "channel.yaml").write_text(TITLE_CHANNEL_YAML, encoding="utf-8")
+    (package / "templates" / "letter.md.j2").write_text(TITLE_TEMPLATE, encoding="utf-8")
+    (package / "rules" / "route.yaml").write_text(
+        "rules:\n  - id: tp_titles.route\n    title: {zh: 测试, en: test}\n    when: {fact: lender_named, eq: true}\n"
+        "    then: {routes: [{channel: tp_titles, priority: 5, reason: {zh: 测试, en: test}}]}\n"
+        "    citations: [{instrument: test, status: policy}]\n",
+        encoding="utf-8",
+    )
+    info = site / "tp_titles-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tp-titles\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[jubao]\ntp_titles = tp_titles:plugin\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_jubao("plan", str(CASE), "--as-of", "2026-11-23", "--json", timeout=90,
+                       JUBAO_PLUGIN_DRAFTING_TIMEOUT="1")  # fmt: skip
+    assert time.monotonic() - started < 60
+    assert result.returncode == 0, result.stderr
+    steps = {step["channel"]: step for step in json.loads(result.stdout)["steps"]}
+    assert steps["tp_titles"]["documents"] == []
+    assert steps["police"]["documents"]  # the built-in channels are listed as usual
