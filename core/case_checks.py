@@ -15,7 +15,7 @@ from collections.abc import Collection
 
 from jubao.case import Case
 from jubao.problems import Problem
-from jubao.sourcemap import SourceError, parse_json, parse_yaml
+from jubao.sourcemap import positions_only
 
 UNKNOWN_CHANNEL = "unknown_channel"
 
@@ -48,12 +48,10 @@ def _nearest(given: str, known: list[str]) -> str | None:
 
 def locate(problems: list[Problem], text: str) -> list[Problem]:
     """``problems`` with the line and column of their field in the case's YAML or JSON ``text`` (unchanged when
-    the text cannot be read back)."""
-    text = text.removeprefix("\ufeff")
-    try:
-        document = parse_json(text) if text.lstrip()[:1] in ("{", "[") else parse_yaml(text)
-    except SourceError:
+    the text cannot be read back). Only the positions are read, not the data (``positions_only``)."""
+    if not problems:
         return problems
+    document = positions_only(text)
     located = []
     for problem in problems:
         position = document.position_of(problem.loc)

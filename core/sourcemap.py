@@ -360,6 +360,14 @@ def parse_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
     return SourceDocument.lazy(data, lambda: _positions_of(text, allow_aliases))
 
 
+def positions_only(text: str) -> SourceDocument:
+    """The positions of YAML or JSON ``text`` that was read once already, without its data (``data`` is None): to
+    place what was found after loading it (a case's warnings) at half the cost of reading it again. Computed on
+    first use, the same positions ``parse_yaml`` and ``parse_json`` give; none when the text cannot be read."""
+    text = text.removeprefix("\ufeff")
+    return SourceDocument.lazy(None, lambda: _positions_of(text))
+
+
 def _positions_of(text: str, allow_aliases: bool = False) -> dict[Loc, Position]:
     try:
         with _gc_paused():
