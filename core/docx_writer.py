@@ -13,7 +13,9 @@ imported when a DOCX is first written or read, not with this module: importing `
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Mapping
 from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
@@ -30,6 +32,7 @@ from jubao.documents_api import (
     Table,
     numbered_sections,
 )
+from jubao.docx_package import BlankPackage, skeleton
 from jubao.rules import Text
 
 if TYPE_CHECKING:
@@ -132,31 +135,49 @@ def _remove_border(style: Any) -> None:
         p_pr.remove(border)
 
 
-_BLANK: list[bytes] = []
+STYLE_NAMES = ("Title", "Heading 1", "Table Grid")
+"""The styles the writer sets, by id (``_style_id``): looked up once per process in the styled blank package."""
+
+_BLANK: list[BlankPackage] = []
 _BLANK_LOCK = threading.Lock()
 
 
-def _blank_document() -> Any:
-    """A python-docx document with jubao's styles and page set up, read from a styled blank package made once per
-    process. Opening python-docx's template and styling it was a third of the time of writing a DOCX (a set writes
-    dozens). (Reusing one document and emptying its body was faster still for small files, but lxml detaches
-    removed elements one subtree node at a time: 2.8 s for the sixteen files of a 1,000-incident case.)"""
+def _blank_package() -> bytes:
+    """python-docx's template with jubao's styles and page set up: what every DOCX starts from. Opening python-docx's
+    template and styling it was a third of the time of writing a DOCX; it is done once per process (``_prepared``)."""
     import docx
 
+    blank = docx.Document()
+    _styles(blank)
+    _page_setup(blank)
+    buffer = BytesIO()
+    blank.save(buffer)
+    return buffer.getvalue()
+
+
+def _prepared() -> BlankPackage:
+    """The styled blank package, made and prepared once per process (``jubao.docx_package``)."""
     if not _BLANK:
         with _BLANK_LOCK:
             if not _BLANK:
-                blank = docx.Document()
-                _styles(blank)
-                _page_setup(blank)
-                buffer = BytesIO()
-                blank.save(buffer)
-                _BLANK.append(buffer.getvalue())
-    return docx.Document(BytesIO(_BLANK[0]))
+                _BLANK.append(BlankPackage.of(_blank_package(), STYLE_NAMES))
+    return _BLANK[0]
+
+
+def _new_lock_after_fork() -> None:
+    global _BLANK_LOCK  # noqa: PLW0603 - a child forked while another thread prepared the blank must not wait forever
+    _BLANK_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def write_docx(document: Document) -> bytes:
-    out = _blank_document()
+    blank = _prepared()
+    package = skeleton(blank)
+    out = package.new_document()
+    out._jubao_style_ids = blank.style_ids  # its own styles are empty: styles are set by id (_style_id)
     props = out.core_properties
     props.title = document.title
     props.author = "jubao"
@@ -171,9 +192,7 @@ def write_docx(document: Document) -> bytes:
             _styled(out, out.add_paragraph(heading), "Heading 1")
         for block in section.all_blocks():
             _block(out, block)
-    buffer = BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+    return package.package()
 
 
 def _styled(out: Any, paragraph: Any, style: str) -> Any:
@@ -183,30 +202,53 @@ def _styled(out: Any, paragraph: Any, style: str) -> Any:
 
 
 def _style_id(out: Any, name: str) -> str:
-    """The id of the style called ``name`` in ``out``, looked up once per document. python-docx's own setters look it
-    up on every paragraph and check it against the default style with an XPath over all styles: a fifth of the time
-    of writing a DOCX. The XML written is the same (none of our named styles is a default style)."""
-    cache: dict[str, str] | None = getattr(out, "_jubao_style_ids", None)
-    if cache is None:
-        cache = {}
-        out._jubao_style_ids = cache  # the python-docx Document of one write_docx call: dropped with it
-    found = cache.get(name)
-    if found is None:
-        found = cache[name] = out.styles[name].style_id
-    return found
+    """The id of the style called ``name`` (one of ``STYLE_NAMES``). python-docx's own setters look it up on every
+    paragraph and check it against the default style with an XPath over all styles: a fifth of the time of writing
+    a DOCX. The XML written is the same (none of our named styles is a default style)."""
+    ids: Mapping[str, str] | None = getattr(out, "_jubao_style_ids", None)
+    if ids is None:  # a python-docx document that write_docx did not make: its own styles
+        return str(out.styles[name].style_id)
+    return ids[name]
 
 
-def _body(out: Any, text: str, *, indent: bool = True) -> Any:
+_MODELS = threading.local()
+
+
+def _paragraph_model(item: bool) -> Any:
+    """An empty, justified ``w:p``: a body paragraph (first-line indent of two characters) or, with ``item``, a
+    numbered item (hanging indent). Formatted once per thread through python-docx and copied for every paragraph:
+    python-docx's setters search a paragraph's properties for the place of each one they set, a fifth of the time
+    of writing a DOCX. The copies are the XML the setters write (``tests/test_docx_package.py`` compares them)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
+    from docx.text.parfmt import ParagraphFormat
 
-    paragraph = out.add_paragraph()  # out.add_paragraph(text), without python-docx's character-by-character scan
+    models: dict[bool, Any] | None = getattr(_MODELS, "paragraphs", None)
+    if models is None:
+        models = _MODELS.paragraphs = {}
+    model = models.get(item)
+    if model is None:
+        model = OxmlElement("w:p")
+        formatting = ParagraphFormat(model)
+        if item:
+            formatting.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            formatting.left_indent = Pt(28)
+            formatting.first_line_indent = Pt(-21)
+        else:
+            formatting.first_line_indent = Pt(28)
+            formatting.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        models[item] = model
+    return model
+
+
+def _body(out: Any, text: str, *, item: bool = False) -> None:
+    """A paragraph of ``text`` at the end of the body (``out.add_paragraph(text)`` formatted as ``_paragraph_model``
+    says, without python-docx's character-by-character scan of the text)."""
+    paragraph = deepcopy(_paragraph_model(item))
     if text:
-        _set_run_text(paragraph.add_run()._r, text)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(28)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    return paragraph
+        _set_run_text(paragraph.add_r(), text)
+    out.element.body._insert_p(paragraph)  # before the section properties, as add_paragraph puts it
 
 
 def _block(out: Any, block: Block) -> None:
@@ -216,9 +258,7 @@ def _block(out: Any, block: Block) -> None:
         _body(out, block.text)
     elif isinstance(block, NumberedList):
         for index, item in enumerate(block.items, start=1):
-            paragraph = _body(out, f"{index}. {item}", indent=False)
-            paragraph.paragraph_format.left_indent = Pt(28)
-            paragraph.paragraph_format.first_line_indent = Pt(-21)
+            _body(out, f"{index}. {item}", item=True)
     elif isinstance(block, Table):
         _table(out, block)
     elif isinstance(block, Note):
@@ -365,16 +405,13 @@ def _keep_next(paragraph: Any) -> None:
 
 def _attachments(out: Any, attachments: list[str]) -> None:
     """附：item, or 附： followed by items numbered 1, 2, 3 … with the same hanging indent as numbered lists."""
-    from docx.shared import Pt
 
     if len(attachments) == 1:
         out.add_paragraph(f"附：{attachments[0]}")
         return
     out.add_paragraph("附：").paragraph_format.keep_with_next = True
     for index, item in enumerate(attachments, start=1):
-        paragraph = _body(out, f"{index}. {item}", indent=False)
-        paragraph.paragraph_format.left_indent = Pt(28)
-        paragraph.paragraph_format.first_line_indent = Pt(-21)
+        _body(out, f"{index}. {item}", item=True)
 
 
 def docx_outline(data: bytes) -> str:

@@ -143,7 +143,7 @@ def _table_cell_by_cell(out: Any, block: Table) -> None:
     width = block.width
     rows = ([block.header] if block.header else []) + block.rows
     table = out.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = "TableGrid"  # table.style = "Table Grid" (write_docx's documents hold style ids only)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = jubao.docx_writer._column_widths(rows, width)
@@ -168,16 +168,19 @@ def _table_cell_by_cell(out: Any, block: Table) -> None:
     out.add_paragraph()
 
 
-def _body_by_add_paragraph(out: Any, text: str, *, indent: bool = True) -> Any:
-    """A body paragraph as it used to be written (``add_paragraph(text)``): the reference."""
+def _body_by_add_paragraph(out: Any, text: str, *, item: bool = False) -> None:
+    """A body paragraph or numbered item as it used to be written (``add_paragraph(text)`` and python-docx's
+    setters on each paragraph): the reference."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - python-docx only where DOCX is tested
     from docx.shared import Pt  # noqa: PLC0415
 
     paragraph = out.add_paragraph(text)
-    if indent:
+    if not item:
         paragraph.paragraph_format.first_line_indent = Pt(28)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    return paragraph
+    if item:
+        paragraph.paragraph_format.left_indent = Pt(28)
+        paragraph.paragraph_format.first_line_indent = Pt(-21)
 
 
 def _document_xml(data: bytes) -> bytes:
