@@ -276,10 +276,12 @@ def _table(out: Any, block: Table) -> None:
 
     Linear in the rows: python-docx's ``Table.cell(r, c)`` rebuilds the whole cell grid on every call (quadratic in
     the rows: 160 s for a case of 300 incidents). So the header row and one data row are formatted once, through
-    python-docx, with empty cells, and every row of the table is a copy of one of them with its texts filled in —
-    the same XML the cell-by-cell formatting wrote (``tests/test_document_scaling.py`` compares the two)."""
+    python-docx, with empty cells (the first cell of each; the others copies of it with their own width), and every
+    row of the table is a copy of one of them with its texts filled in — the same XML the cell-by-cell formatting
+    wrote (``tests/test_document_scaling.py`` compares the two)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Pt
+    from docx.table import _Cell
 
     width = block.width
     header = bool(block.header)
@@ -294,15 +296,20 @@ def _table(out: Any, block: Table) -> None:
         column.width = column_width  # the grid: LibreOffice lays tables out from it, Word from the cells
     models = {}
     for is_header, row_element in zip(kinds, table.rows, strict=True):
-        for c, cell in enumerate(row_element.cells):
-            cell.width = widths[c]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run()
-            run.font.size = Pt(TABLE_SIZE)
-            run.bold = is_header
-            cell.paragraphs[0].paragraph_format.line_spacing = 1.15
-            if is_header and len(rows) > 1:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
+        cells = row_element.cells
+        first = cells[0]  # formatted through python-docx; the row's other cells are copies of it, their width aside
+        first.width = widths[0]
+        first.text = ""
+        run = first.paragraphs[0].add_run()
+        run.font.size = Pt(TABLE_SIZE)
+        run.bold = is_header
+        first.paragraphs[0].paragraph_format.line_spacing = 1.15
+        if is_header and len(rows) > 1:
+            first.paragraphs[0].paragraph_format.keep_with_next = True
+        for c, cell in enumerate(cells[1:], start=1):
+            copy = deepcopy(first._tc)
+            cell._tc.getparent().replace(cell._tc, copy)
+            _Cell(copy, table).width = widths[c]
         tr_pr = row_element._tr.get_or_add_trPr()
         # schema order in w:trPr: cantSplit comes before tblHeader
         tr_pr.append(_on("w:cantSplit"))
