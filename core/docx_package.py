@@ -57,9 +57,14 @@ class Member:
 
 def zip_bytes(members: list[Member], when: time.struct_time | None = None) -> bytes:
     """A ZIP holding ``members`` in this order, each dated ``when`` (default: now, local time, as zipfile dates
-    ``writestr``). The same bytes ``zipfile.ZipFile(..., "w", ZIP_DEFLATED).writestr`` writes for the same names,
-    data and date on a POSIX system."""
+    ``writestr``; a date outside 1980–2107, which a ZIP cannot hold, is moved to the nearest end, as zipfile's
+    ``strict_timestamps=False`` does). The same bytes ``zipfile.ZipFile(..., "w", ZIP_DEFLATED).writestr`` writes for
+    the same names, data and date on a POSIX system."""
     stamp = when or time.localtime()
+    if not 1980 <= stamp.tm_year <= 2107:  # what a ZIP can date: a clock set outside it gives the nearest end
+        stamp = time.struct_time(
+            (1980, 1, 1, 0, 0, 0, 1, 1, 0) if stamp.tm_year < 1980 else (2107, 12, 31, 23, 59, 58, 5, 365, 0)
+        )
     dos_time = stamp.tm_hour << 11 | stamp.tm_min << 5 | stamp.tm_sec // 2
     dos_date = (stamp.tm_year - 1980) << 9 | stamp.tm_mon << 5 | stamp.tm_mday
     out = BytesIO()

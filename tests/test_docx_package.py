@@ -56,6 +56,16 @@ def _saved_by_python_docx(written: bytes) -> bytes:
     return saved.getvalue()
 
 
+def test_a_clock_outside_what_a_zip_can_date_still_writes_a_readable_package() -> None:
+    """A machine whose clock says 1970 (no battery, no network time) still gets its documents: dated 1980-01-01."""
+    for year, expected in ((1970, (1980, 1, 1, 0, 0, 0)), (2200, (2107, 12, 31, 23, 59, 58))):
+        when = time.struct_time((year, 6, 1, 12, 0, 0, 0, 152, 0))
+        data = zip_bytes([Member.of("word/document.xml", b"<w:document/>")], when)
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            assert archive.testzip() is None
+            assert archive.infolist()[0].date_time == expected
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_every_drafted_docx_holds_exactly_the_parts_python_docx_saves(example: Path) -> None:
     """The package is written from the blank package's files compressed once, plus the document's body, its
