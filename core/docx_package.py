@@ -1,8 +1,8 @@
-"""The package around each DOCX jubao writes: a styled blank document per thread, re-used, and the ZIP written with the
-parts that never change compressed once.
+"""The package around each DOCX jubao writes: the styled blank prepared once per process, a small scratch package per
+thread to build bodies in, and the ZIP written with the files that never change compressed once.
 
-Every DOCX of a set (a case's set has sixteen or more) is the same package but for two parts: the body
-(``word/document.xml``) and the core properties (``docProps/core.xml``, title and times). python-docx opens a
+Every DOCX of a set (a case's set has sixteen or more) is the same package but for the body (``word/document.xml``
+and its relationships) and the core properties (``docProps/core.xml``, title and times). python-docx opens a
 package by parsing all of its parts (its template's styles alone are 800 kB of XML) and saves one by serialising and
 compressing all of them again: about 9 ms per file here, more than drafting a short filing. So the styled blank
 package is prepared once per process (``BlankPackage``: its files compressed once, its style ids), and each thread
@@ -104,7 +104,7 @@ class BlankPackage:
 
     ``members``: the package's files in python-docx's order, each compressed once — or ``None`` for the three a
     document changes (its body, the body's relationships, the core properties). ``scratch``: the same package with
-    empty styles, which each thread opens to build bodies in (``Skeleton``): ~0.3 MB per thread instead of ~5 MB.
+    empty styles, which each thread opens to build bodies in (``Skeleton``): well under 1 MB per thread, not ~5 MB.
     ``style_ids``: the id of each style the writer names (what python-docx would look up in the styles)."""
 
     members: tuple[tuple[str, Member | None], ...]
@@ -160,7 +160,9 @@ class Skeleton:
 
     def new_document(self) -> Any:
         """A python-docx ``Document``: the blank body and core properties, fresh. Its styles are empty: a style is
-        set by its id (``BlankPackage.style_ids``), never looked up by name."""
+        set by its id (``BlankPackage.style_ids``), never looked up by name. The last document's body is replaced,
+        not emptied: lxml detaches removed elements one node at a time (2.8 s for the sixteen files of a
+        1,000-incident case), while a replaced tree is freed whole."""
         self._body_part._element = deepcopy(self._blank_body)
         self._core_part._element = deepcopy(self._blank_core)
         return self._body_part.document
