@@ -354,13 +354,14 @@ def _titles(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluat
     declared = document_titles(plugins, channel_id, case, evaluation)
     if declared is not None:
         return declared
-    drafted = _documents(plugins, channel_id, case, evaluation)
+    drafted = _filings(plugins, channel_id, case, evaluation)
     return tuple(document.title for document in drafted if document.purpose != "guide")
 
 
-def _documents(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:
+def _filings(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:
+    """What the channel's plugin drafts, without the guide jubao adds (its title is not listed)."""
     try:
-        return list(build_documents(plugins, channel_id, case, evaluation))
+        return list(build_documents(plugins, channel_id, case, evaluation, guide=False))
     except Exception:  # a plugin's drafting bug must not hide the dates; jubao documents reports it
         return []
 

@@ -724,8 +724,12 @@ def _guarded_format(result: PluginSet, owner: str, fmt: DocumentFormat) -> Docum
 # --- calling plugins at run time -------------------------------------------------------------------------------
 
 
-def build_documents(plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation) -> list[Document]:
-    """The documents the channel's own plugin builds for this case (only that plugin is asked).
+def build_documents(
+    plugins: PluginSet, channel_id: str, case: Case, evaluation: Evaluation, *, guide: bool = True
+) -> list[Document]:
+    """The documents the channel's own plugin builds for this case (only that plugin is asked), followed by the
+    channel's guide (``guide=False``: without it — ``jubao plan`` lists the filings' titles, and drafting a guide
+    only to drop it was a sixth of ``plan``'s time).
 
     Raises ``PluginRunError`` (type and place, never the message) if the plugin raises, returns something that
     is not a list of documents, or — a third-party plugin — overruns ``plugins.drafting_timeout`` (it is then
@@ -754,7 +758,7 @@ def build_documents(plugins: PluginSet, channel_id: str, case: Case, evaluation:
     except PluginTimeout as timeout:
         plugins.hung.add(owner)
         raise PluginRunError(owner, f"build_documents {_overran(timeout, DRAFTING_TIMEOUT_ENV)}") from None
-    return _with_guide(context, documents)
+    return _with_guide(context, documents, guide=guide)
 
 
 def _documents_returned(returned: Any, *, checked: bool) -> list[Document]:
@@ -779,14 +783,16 @@ def _documents_returned(returned: Any, *, checked: bool) -> list[Document]:
         raise _Refused(f"build_documents returned an invalid Document ({_validation_fields(exc)})") from None
 
 
-def _with_guide(context: Any, documents: list[Document]) -> list[Document]:
-    """Filings cleared of notes and unverified tags, followed by the channel's guide that now holds them."""
+def _with_guide(context: Any, documents: list[Document], *, guide: bool = True) -> list[Document]:
+    """Filings cleared of notes and unverified tags, followed (``guide``) by the channel's guide that now holds
+    them."""
     from jubao.filing import separate_guidance  # noqa: PLC0415 - the drafting stack only when drafting
-    from jubao.guide import channel_guide  # noqa: PLC0415
 
     documents = [separate_guidance(document) for document in documents]
-    if not documents or context.channel is None or any(d.purpose == "guide" for d in documents):
+    if not guide or not documents or context.channel is None or any(d.purpose == "guide" for d in documents):
         return documents
+    from jubao.guide import channel_guide  # noqa: PLC0415
+
     return [*documents, channel_guide(context, documents, formats=list(context.channel.formats))]
 
 

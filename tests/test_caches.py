@@ -20,6 +20,7 @@ import pytest
 import jubao.cache
 import jubao.channel_package
 import jubao.drafting
+import jubao.guide
 import jubao.plugins
 import jubao.ruleset
 import jubao.template_titles
@@ -420,8 +421,18 @@ def test_plan_titles_are_the_drafted_titles_without_drafting_template_channels(
         return render(self, template, **kwargs)
 
     monkeypatch.setattr(jubao.drafting.Drafter, "render", rendering)
+    guides: list[str] = []
+    render_core = jubao.drafting.render_core_template
+
+    def rendering_core(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "guide":
+            guides.append(name)
+        return render_core(name, *args, **kwargs)
+
+    monkeypatch.setattr(jubao.guide, "render_core_template", rendering_core)
     plan = build_plan(case, evaluation, plugins, as_of=VIEW_DAY)
     assert {step.channel: step.documents for step in plan.steps} == drafted
+    assert guides == []  # a guide is not a filing: listing titles never drafts one
     listed_by_template = {
         cid
         for cid, owner in plugins.channel_owner.items()
