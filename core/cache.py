@@ -1,6 +1,6 @@
 """jubao's cache directory: what every run would otherwise recompute from files that rarely change.
 
-Two caches live there, both only ever an optimisation — deleting the directory (or a file in it) costs one slower
+Three caches live there, all only ever an optimisation — deleting the directory (or a file in it) costs one slower
 run, never a different result:
 
 * ``plugins-<key>.json`` — plugin discovery for one *installed set* (``DiscoveryCache``): each plugin's validated
@@ -10,11 +10,16 @@ run, never a different result:
   upgrading a plugin changes the key, so a new file is built; every entry also carries the size and modification
   time (ns) of the file it came from and is used only while they match, so editing an (editable) plugin's
   ``channel.yaml`` or templates rebuilds just that entry.
+* ``docx-blank-<key>.json`` — the styled blank DOCX package (``jubao.docx_package.BlankPackage``): made by
+  python-docx the first time a DOCX is written, its files compressed once, then read by every later run without
+  importing python-docx. The key is jubao's code, the Python and lxml versions and python-docx's own files (its
+  ``__init__.py`` and blank template, by size and modification time), so upgrading python-docx or editing the
+  writer's styles makes a new one.
 * ``templates/`` — Jinja2 bytecode (``template_bytecode_cache``): each template compiled once, reused while its
   source is unchanged (Jinja2's own checksum of the source) and the Jinja2 and Python versions are the same.
 
 The directory is ``platformdirs.user_cache_dir("jubao")`` (``~/.cache/jubao`` on Linux), or ``$JUBAO_CACHE_DIR``;
-``JUBAO_NO_CACHE=1`` turns both caches off.
+``JUBAO_NO_CACHE=1`` turns them all off.
 
 Why JSON: a cache file is read by every run, so it must load fast *and* safely — JSON (orjson) builds only plain
 data, never objects or code, whatever the file holds. Each value is data that jubao validates again on the way in
@@ -52,6 +57,8 @@ DISCOVERY_FORMAT = "jubao.discovery/1"
 DISCOVERY_PREFIX = "plugins-"
 KEEP_DISCOVERY_FILES = 8
 """Discovery files of other installed sets (another virtual environment, the set before an upgrade) kept."""
+KEEP_PREPARED_FILES = 4
+"""Files of other keys kept for each prepared thing (``load_prepared``): other environments, earlier versions."""
 TEMPLATES_DIR = "templates"
 
 Stamp = tuple[int, int]
@@ -227,17 +234,45 @@ class DiscoveryCache:
             _prune(self.path)
 
 
-def _prune(keep: Path) -> None:
-    """Remove the oldest discovery files beyond ``KEEP_DISCOVERY_FILES`` (sets no longer installed)."""
+def _prune(keep: Path, prefix: str = DISCOVERY_PREFIX, count: int = KEEP_DISCOVERY_FILES) -> None:
+    """Remove the oldest ``prefix`` files beyond ``count`` besides ``keep`` (sets no longer installed)."""
     try:
-        found = [p for p in keep.parent.glob(f"{DISCOVERY_PREFIX}*.json") if p != keep]
-        if len(found) < KEEP_DISCOVERY_FILES:
+        found = [p for p in keep.parent.glob(f"{prefix}*.json") if p != keep]
+        if len(found) < count:
             return
         found.sort(key=lambda p: p.stat().st_mtime_ns)
-        for old in found[: len(found) - KEEP_DISCOVERY_FILES + 1]:
+        for old in found[: len(found) - count + 1]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+# --- prepared data (one file per key) ----------------------------------------------------------------------------
+
+
+def prepared_key(fmt: str, *parts: Any) -> str:
+    """The key of something prepared from files that rarely change: ``parts`` (plain JSON data: versions, file
+    stamps), the Python version and jubao's own code."""
+    return hashlib.sha256(orjson.dumps([fmt, sys.version, list(parts), _code_stamp()])).hexdigest()
+
+
+def load_prepared(prefix: str, fmt: str, key: str) -> dict[str, Any] | None:
+    """The body saved by ``save_prepared`` under ``key``, or None (caching off, missing, corrupt, another key)."""
+    directory = cache_dir()
+    if directory is None:
+        return None
+    body = read_sealed(directory / f"{prefix}{key[:32]}.json", fmt)
+    return body if body is not None and body.get("key") == key else None
+
+
+def save_prepared(prefix: str, fmt: str, key: str, body: dict[str, Any]) -> None:
+    """Keep ``body`` for the next runs under ``key`` (nothing when caching is off or the directory is read-only)."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    path = directory / f"{prefix}{key[:32]}.json"
+    if write_sealed(path, fmt, {**body, "key": key}):
+        _prune(path, prefix, KEEP_PREPARED_FILES)
 
 
 _active: contextvars.ContextVar[DiscoveryCache | None] = contextvars.ContextVar("jubao_discovery", default=None)
@@ -321,8 +356,11 @@ __all__ = [
     "active",
     "cache_dir",
     "enabled",
+    "load_prepared",
+    "prepared_key",
     "read_sealed",
     "reset_active",
+    "save_prepared",
     "set_active",
     "stamp",
     "template_bytecode_cache",

@@ -1,19 +1,17 @@
-"""The package around each DOCX jubao writes: the styled blank prepared once per process, a small scratch package per
-thread to build bodies in, and the ZIP written with the files that never change compressed once.
+"""The package around each DOCX jubao writes: the styled blank prepared once, and the ZIP written with the files
+that never change compressed once.
 
-Every DOCX of a set (a case's set has sixteen or more) is the same package but for the body (``word/document.xml``
-and its relationships) and the core properties (``docProps/core.xml``, title and times). python-docx opens a
-package by parsing all of its parts (its template's styles alone are 800 kB of XML) and saves one by serialising and
-compressing all of them again: about 9 ms per file here, more than drafting a short filing. So the styled blank
-package is prepared once per process (``BlankPackage``: its files compressed once, its style ids), and each thread
-opens a small copy of it to build bodies in (``Skeleton``): a document starts from a copy of the blank body and core
-properties, and is written with the blank package's other files as they were compressed. The files written are byte
-for byte those python-docx's ``Document.save`` writes for the same body and properties in the blank package
-(``tests/test_docx_package.py`` compares them); only the ZIP's own bytes are ours — a plain ZIP (deflate, no ZIP64:
-a package is far below 4 GiB), with the same headers Python's ``zipfile`` writes.
+Every DOCX of a set (a case's set has sixteen or more) is the same package but for the body (``word/document.xml``)
+and the core properties (``docProps/core.xml``: title and times). python-docx opens a package by parsing all of its
+parts (its template's styles alone are 800 kB of XML) and saves one by serialising and compressing all of them
+again: about 9 ms per file here, more than drafting a short filing. So the styled blank package is prepared once
+(``BlankPackage``: its files compressed once, its style ids), kept in jubao's cache for the next runs, and each
+document is written as the blank package's files as they were compressed plus its own body and core properties.
+The files written are byte for byte those python-docx's ``Document.save`` writes for the same body and properties
+in the blank package (``tests/test_docx_package.py`` compares them); only the ZIP's own bytes are ours — a plain
+ZIP (deflate, no ZIP64: a package is far below 4 GiB), with the same headers Python's ``zipfile`` writes.
 
-Threads: a ``BlankPackage`` never changes once made; a ``Skeleton`` is used by one thread only (``skeleton()`` keeps
-one per thread), so documents drafted in parallel never share a tree that is being changed.
+Threads: a ``BlankPackage`` never changes once made, so documents drafted in parallel share it.
 """
 
 # ruff: noqa: PLC0415 - python-docx is imported when the first DOCX is written (see jubao.docx_writer)
@@ -21,11 +19,10 @@ one per thread), so documents drafted in parallel never share a tree that is bei
 from __future__ import annotations
 
 import struct
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
-from copy import deepcopy
+from base64 import b64decode, b64encode
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from types import MappingProxyType
@@ -91,98 +88,97 @@ def zip_bytes(members: list[Member], when: time.struct_time | None = None) -> by
     return out.getvalue()
 
 
-_EMPTY_STYLES = (
-    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    b'<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
-)
-"""What a thread's scratch package holds instead of the styles (800 kB of XML; only their ids are ever needed)."""
-
-
 @dataclass(frozen=True)
 class BlankPackage:
-    """The styled blank package, prepared once per process and shared by every thread (nothing in it changes).
+    """The styled blank package, prepared once and shared by every thread (nothing in it changes).
 
-    ``members``: the package's files in python-docx's order, each compressed once — or ``None`` for the three a
-    document changes (its body, the body's relationships, the core properties). ``scratch``: the same package with
-    empty styles, which each thread opens to build bodies in (``Skeleton``): well under 1 MB per thread, not ~5 MB.
-    ``style_ids``: the id of each style the writer names (what python-docx would look up in the styles)."""
+    ``members``: the package's files in python-docx's order, each compressed once — or ``None`` for the two a
+    document changes, its body (``document``: the blank's ``word/document.xml``) and its core properties
+    (``core``: ``docProps/core.xml``). ``style_ids``: the id of each style the writer names (what python-docx
+    would look up in the styles). Made by python-docx (``of``) the first time, then read from jubao's cache
+    (``from_cache``): python-docx is not even imported while the cached copy is good."""
 
     members: tuple[tuple[str, Member | None], ...]
-    scratch: bytes
+    document: bytes
+    core: bytes
     style_ids: Mapping[str, str]
+    document_name: str = "word/document.xml"
+    core_name: str = "docProps/core.xml"
 
     @classmethod
     def of(cls, blank: bytes, style_names: Iterable[str]) -> BlankPackage:
+        """The package python-docx saved as ``blank``, its part names and style ids read through python-docx."""
         import zipfile
 
         import docx
 
         opened = docx.Document(BytesIO(blank))
         style_ids = MappingProxyType({name: opened.styles[name].style_id for name in style_names})
-        body = opened.part
-        changing = {body.partname.membername, body.partname.rels_uri.membername, _CORE.lstrip("/")}
-        styles = {part.partname.membername for part in body.package.iter_parts() if part.content_type in _STYLES_TYPES}
-        members = []
-        scratch = []
+        document_name = opened.part.partname.membername
+        core_name = _CORE.lstrip("/")
+        members: list[tuple[str, Member | None]] = []
+        parts = {}
         with zipfile.ZipFile(BytesIO(blank)) as archive:
             for info in archive.infolist():
                 data = archive.read(info)
-                members.append((info.filename, None if info.filename in changing else Member.of(info.filename, data)))
-                scratch.append(Member.of(info.filename, _EMPTY_STYLES if info.filename in styles else data))
-        return cls(tuple(members), zip_bytes(scratch), style_ids)
+                if info.filename in (document_name, core_name):
+                    parts[info.filename] = data
+                    members.append((info.filename, None))
+                else:
+                    members.append((info.filename, Member.of(info.filename, data)))
+        return cls(tuple(members), parts[document_name], parts[core_name], style_ids, document_name, core_name)
+
+    def package(self, document: bytes, core: bytes) -> bytes:
+        """The DOCX with this body (``word/document.xml``) and these core properties: those two compressed now, the
+        blank package's other files as they were compressed once."""
+        changed = {self.document_name: document, self.core_name: core}
+        return zip_bytes([m if m is not None else Member.of(name, changed[name]) for name, m in self.members])
+
+    def to_cache(self) -> dict[str, Any]:
+        """Plain JSON data for jubao's cache (``from_cache`` reads it back)."""
+        return {
+            "members": [
+                [name, None] if m is None else [name, b64encode(m.deflated).decode("ascii"), m.crc, m.size]
+                for name, m in self.members
+            ],
+            "document": b64encode(self.document).decode("ascii"),
+            "core": b64encode(self.core).decode("ascii"),
+            "style_ids": dict(self.style_ids),
+            "document_name": self.document_name,
+            "core_name": self.core_name,
+        }
+
+    @classmethod
+    def from_cache(cls, body: Mapping[str, Any], style_names: Iterable[str]) -> BlankPackage | None:
+        """The package ``to_cache`` described, or None if ``body`` is not one (any part missing or of the wrong
+        type, a style the writer needs absent, a file whose CRC-32 does not match once inflated): a miss."""
+        try:
+            members: list[tuple[str, Member | None]] = []
+            for entry in body["members"]:
+                if len(entry) == 2 and entry[1] is None:
+                    members.append((_text(entry[0]), None))
+                    continue
+                name, deflated, crc, size = _text(entry[0]), b64decode(entry[1], validate=True), entry[2], entry[3]
+                if zlib.crc32(zlib.decompress(deflated, -15)) != crc or not isinstance(size, int):
+                    return None
+                members.append((name, Member(name, deflated, crc, size)))
+            ids = {_text(k): _text(v) for k, v in body["style_ids"].items()}
+            blank = cls(
+                tuple(members), b64decode(body["document"], validate=True), b64decode(body["core"], validate=True),
+                MappingProxyType(ids), _text(body["document_name"]), _text(body["core_name"]),
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError, AttributeError, zlib.error):
+            return None
+        changing = sorted(name for name, member in blank.members if member is None)
+        if changing != sorted((blank.document_name, blank.core_name)) or not set(style_names) <= set(ids):
+            return None
+        return blank
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
 
 
 _CORE = "/docProps/core.xml"
-_STYLES_TYPES = (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
-    "application/vnd.ms-word.stylesWithEffects+xml",
-)
-
-
-class Skeleton:
-    """One thread's scratch package (``BlankPackage.scratch`` opened), into which each new document's body and core
-    properties are put; its packages are written with the blank package's other files."""
-
-    def __init__(self, blank: BlankPackage) -> None:
-        import docx
-
-        self._blank = blank
-        self._body_part = docx.Document(BytesIO(blank.scratch)).part
-        package = self._body_part.package
-        self._core_part = next(part for part in package.iter_parts() if part.partname == _CORE)
-        self._blank_body = deepcopy(self._body_part.element)
-        self._blank_core = deepcopy(self._core_part.element)
-        self._changing: dict[str, Callable[[], bytes]] = {
-            self._body_part.partname.membername: lambda: self._body_part.blob,
-            self._body_part.partname.rels_uri.membername: lambda: self._body_part.rels.xml,
-            self._core_part.partname.membername: lambda: self._core_part.blob,
-        }
-
-    def new_document(self) -> Any:
-        """A python-docx ``Document``: the blank body and core properties, fresh. Its styles are empty: a style is
-        set by its id (``BlankPackage.style_ids``), never looked up by name. The last document's body is replaced,
-        not emptied: lxml detaches removed elements one node at a time (2.8 s for the sixteen files of a
-        1,000-incident case), while a replaced tree is freed whole."""
-        self._body_part._element = deepcopy(self._blank_body)
-        self._core_part._element = deepcopy(self._blank_core)
-        return self._body_part.document
-
-    def package(self) -> bytes:
-        """The DOCX of the document last made by ``new_document``, as it stands now: its body, relationships and core
-        properties compressed, the blank package's other files as they were compressed once."""
-        members = [
-            member if member is not None else Member.of(name, self._changing[name]())
-            for name, member in self._blank.members
-        ]
-        return zip_bytes(members)
-
-
-_LOCAL = threading.local()
-
-
-def skeleton(blank: BlankPackage) -> Skeleton:
-    """This thread's ``Skeleton`` for ``blank`` (opened the first time the thread writes a DOCX)."""
-    found: Skeleton | None = getattr(_LOCAL, "skeleton", None)
-    if found is None or found._blank is not blank:
-        found = _LOCAL.skeleton = Skeleton(blank)
-    return found

@@ -25,10 +25,8 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
-import pytest
 import yaml
 
-import jubao.docx_writer
 from jubao import Case, Engine, PluginSet, build_document_set, load_case
 from jubao.documents_api import Document, NumberedList, Paragraph, Section, Signature, Table
 from jubao.docx_writer import docx_outline, write_docx
@@ -36,6 +34,7 @@ from jubao.plugins import build_documents
 from jubao.redaction import REDACTED_NAME, REDACTED_PHONE, ContactRedactor
 from jubao_plugins import procuratorate_12309 as procuratorate
 from tests.conftest import EXAMPLES
+from tests.docx_reference import reference_docx
 
 TODAY = date(2026, 11, 23)
 CREATED = datetime(2026, 11, 23, 12, 0).astimezone()
@@ -135,54 +134,6 @@ def test_a_docx_timeline_holds_every_incident(plugins: PluginSet, engine: Engine
 # --- the same XML as the cell-by-cell writing ----------------------------------------------------------------------
 
 
-def _table_cell_by_cell(out: Any, block: Table) -> None:
-    """The table as it used to be written (python-docx's API, ``Table.cell`` for every cell): the reference."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: PLC0415 - python-docx only where DOCX is tested
-    from docx.shared import Pt  # noqa: PLC0415
-
-    width = block.width
-    rows = ([block.header] if block.header else []) + block.rows
-    table = out.add_table(rows=len(rows), cols=width)
-    table._tbl.tblStyle_val = "TableGrid"  # table.style = "Table Grid" (write_docx's documents hold style ids only)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = jubao.docx_writer._column_widths(rows, width)
-    for column, column_width in zip(table.columns, widths, strict=True):
-        column.width = column_width
-    for r, row in enumerate(rows):
-        for c in range(width):
-            cell = table.cell(r, c)
-            cell.width = widths[c]
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(row[c] if c < len(row) else "")
-            run.font.size = Pt(10.5)
-            run.bold = bool(block.header) and r == 0
-            cell.paragraphs[0].paragraph_format.line_spacing = 1.15
-            if block.header and r == 0 and len(rows) > 1:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
-    for r, row_element in enumerate(table.rows):
-        tr_pr = row_element._tr.get_or_add_trPr()
-        tr_pr.append(jubao.docx_writer._on("w:cantSplit"))
-        if block.header and r == 0:
-            tr_pr.append(jubao.docx_writer._on("w:tblHeader"))
-    out.add_paragraph()
-
-
-def _body_by_add_paragraph(out: Any, text: str, *, item: bool = False) -> None:
-    """A body paragraph or numbered item as it used to be written (``add_paragraph(text)`` and python-docx's
-    setters on each paragraph): the reference."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415 - python-docx only where DOCX is tested
-    from docx.shared import Pt  # noqa: PLC0415
-
-    paragraph = out.add_paragraph(text)
-    if not item:
-        paragraph.paragraph_format.first_line_indent = Pt(28)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if item:
-        paragraph.paragraph_format.left_indent = Pt(28)
-        paragraph.paragraph_format.first_line_indent = Pt(-21)
-
-
 def _document_xml(data: bytes) -> bytes:
     with zipfile.ZipFile(BytesIO(data)) as archive:
         return archive.read("word/document.xml")
@@ -230,24 +181,22 @@ def _docx_documents(plugins: PluginSet, engine: Engine) -> Iterator[tuple[str, D
                     yield f"{name}/{channel_id}/{document.id}", document
 
 
-def test_docx_xml_is_what_cell_by_cell_writing_wrote(
-    plugins: PluginSet, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """word/document.xml byte for byte: tables (tabs, line breaks, spaces kept, empty and missing cells, a header
-    alone, no header), paragraphs, and the documents of the example cases' routed channels."""
+def test_docx_xml_is_what_cell_by_cell_writing_wrote(plugins: PluginSet, engine: Engine) -> None:
+    """word/document.xml byte for byte as python-docx's API writes it with ``Table.cell`` for every cell
+    (``tests/docx_reference.py``): tables (tabs, line breaks, spaces kept, empty and missing cells, a header alone,
+    no header), paragraphs, the documents of the example cases' routed channels and a timeline of 40 incidents."""
     documents = list(_docx_documents(plugins, engine))
     fast = [_document_xml(write_docx(document)) for _, document in documents]
-    monkeypatch.setattr(jubao.docx_writer, "_table", _table_cell_by_cell)
-    monkeypatch.setattr(jubao.docx_writer, "_body", _body_by_add_paragraph)
     for (label, document), written in zip(documents, fast, strict=True):
-        assert written == _document_xml(write_docx(document)), label
+        assert written == _document_xml(reference_docx(document, CREATED.replace(tzinfo=None))), label
     assert len(documents) > 40
     assert any(b"<w:tab/>" in xml and b"<w:br/>" in xml for xml in fast)  # the edge cases were written
     assert any(xml.count(b"<w:tr>") > 40 for xml in fast)  # and the timeline of 40 incidents
 
 
 def test_the_docx_writer_imports_python_docx_only_when_it_writes() -> None:
-    """``jubao.docx_writer`` (``jubao.DOCX``) is light to import: python-docx and lxml come with the first DOCX."""
+    """``jubao.docx_writer`` (``jubao.DOCX``) is light to import: lxml (and python-docx, the first time the blank
+    package is made) come with the first DOCX."""
     import subprocess  # noqa: PLC0415 - only here
     import sys  # noqa: PLC0415
 
