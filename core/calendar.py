@@ -21,7 +21,7 @@ from chinese_calendar import constants as published
 from pydantic import BaseModel, ConfigDict, Field
 
 from jubao.rules import Citation
-from jubao.sourcemap import parse_yaml
+from jubao.sourcemap import parse_trusted_yaml
 
 FIRST_PUBLISHED_YEAR: int = min(published.holidays).year
 LAST_PUBLISHED_YEAR: int = max(day.year for day in (*published.holidays, *published.workdays))
@@ -59,7 +59,7 @@ class Day:
 @cache
 def provisional_rules() -> ProvisionalRules:
     text = (files("jubao_rules") / "calendar" / "provisional.yaml").read_text(encoding="utf-8")
-    return ProvisionalRules.model_validate(parse_yaml(text).data)
+    return ProvisionalRules.model_validate(parse_trusted_yaml(text).data)
 
 
 def is_published(year: int) -> bool:

@@ -21,7 +21,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from jubao.rules import SourceText, Verification
-from jubao.sourcemap import SourceError, parse_yaml
+from jubao.sourcemap import SourceError, parse_trusted_yaml
 from jubao.statutes import PROVISION_ID_PATTERN, STATUTES_DIR, STATUTES_PACKAGE
 
 OFFENCES_DIR = "offences"
@@ -85,7 +85,7 @@ def load_offences(directory: Traversable | None = None) -> Mapping[str, Offence]
 
 def _read(item: Traversable) -> list[Offence]:
     try:
-        document = parse_yaml(item.read_text(encoding="utf-8"), allow_aliases=True)
+        document = parse_trusted_yaml(item.read_text(encoding="utf-8"), allow_aliases=True)
         return OffenceFile.model_validate(document.data).offences
     except SourceError as error:
         raise OffenceError(f"{item.name}: line {error.line}: {error.code}") from None

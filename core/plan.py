@@ -40,7 +40,7 @@ from jubao.evaluation import Evaluation
 from jubao.features import carrier_appeal, conduct_end
 from jubao.plugins import PluginSet, build_documents
 from jubao.rules import Citation, Text
-from jubao.sourcemap import parse_yaml
+from jubao.sourcemap import parse_trusted_yaml
 from jubao.types import CASE_TIMEZONE, EARLIEST_DATE, LATEST_DATE
 
 PLAN_FORMAT: Literal["jubao.plan/1"] = "jubao.plan/1"
@@ -151,7 +151,7 @@ class _Preservation(_Frozen):
 @cache
 def _preservation_windows() -> _Preservation:
     text = (files("jubao_rules") / "calendar" / "preservation.yaml").read_text(encoding="utf-8")
-    return _Preservation.model_validate(parse_yaml(text).data)
+    return _Preservation.model_validate(parse_trusted_yaml(text).data)
 
 
 def count(deadline: Deadline, start: date) -> Counted:

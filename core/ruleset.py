@@ -46,7 +46,7 @@ from jubao.rules import (
     RuleFile,
     Text,
 )
-from jubao.sourcemap import SourceDocument, SourceError, parse_yaml
+from jubao.sourcemap import SourceDocument, SourceError, parse_trusted_yaml
 from jubao_rules import rules_root
 
 CATALOGUE = "catalogue.yaml"
@@ -258,7 +258,7 @@ def _problem(file: str, code: str, detail: str, *, rule_id: str | None = None, l
 
 def _document(label: str, raw: bytes, problems: list[RuleProblem]) -> SourceDocument | None:
     try:
-        document = parse_yaml(raw.decode("utf-8"), allow_aliases=True)
+        document = parse_trusted_yaml(raw.decode("utf-8"), allow_aliases=True)
     except UnicodeDecodeError:
         problems.append(_problem(label, "not_utf8", "file is not UTF-8"))
         return None

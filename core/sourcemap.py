@@ -44,6 +44,8 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from jubao import parsed_cache
+
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based (line, column)
 
@@ -357,6 +359,19 @@ def parse_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
             data = _fast_yaml_data(text, aliases=allow_aliases)
         except Exception:  # whatever it is, the slow reader says what is wrong, and where
             return _parse_yaml_located(text, allow_aliases=allow_aliases)
+    return SourceDocument.lazy(data, lambda: _positions_of(text, allow_aliases))
+
+
+def parse_trusted_yaml(text: str, *, allow_aliases: bool = False) -> SourceDocument:
+    """``parse_yaml`` for a file that comes with jubao or an installed plugin (rules, sources, statutes, calendars,
+    offences) — never a case: its data is kept in jubao's cache (``jubao.parsed_cache``) and read from there while
+    the text is the same. Positions are still computed from the text when first asked for."""
+    kind = "yaml+aliases" if allow_aliases else "yaml"
+    data = parsed_cache.PARSED.get(kind, text)
+    if data is parsed_cache.MISS:
+        document = parse_yaml(text, allow_aliases=allow_aliases)
+        parsed_cache.PARSED.put(kind, text, document.data)
+        return document
     return SourceDocument.lazy(data, lambda: _positions_of(text, allow_aliases))
 
 

@@ -22,7 +22,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from jubao.rules import Verification, check_source_text
-from jubao.sourcemap import SourceError, parse_yaml
+from jubao.sourcemap import SourceError, parse_trusted_yaml
 
 SOURCES_PACKAGE = "jubao_rules"
 SOURCES_FILE = "sources.yaml"
@@ -111,7 +111,7 @@ def load_sources(item: Traversable | None = None) -> Mapping[str, Source]:
     """Every source in ``item`` (default: the bundled ``rules/sources.yaml``), by id. Read-only."""
     where = item or files(SOURCES_PACKAGE) / SOURCES_FILE
     try:
-        document = parse_yaml(where.read_text(encoding="utf-8"))
+        document = parse_trusted_yaml(where.read_text(encoding="utf-8"))
         entries = SourceFile.model_validate(document.data).sources
     except SourceError as error:
         raise SourceListError(f"{where.name}: line {error.line}: {error.code}") from None

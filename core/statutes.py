@@ -22,7 +22,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from jubao.rules import Citation, SourceText, Verification
-from jubao.sourcemap import SourceError, parse_yaml
+from jubao.sourcemap import SourceError, parse_trusted_yaml
 
 STATUTES_PACKAGE = "jubao_rules"
 STATUTES_DIR = "statutes"
@@ -156,7 +156,7 @@ def load_statutes(directory: Traversable | None = None) -> Statutes:
         if not item.name.endswith(".yaml"):
             continue
         try:
-            document = parse_yaml(item.read_text(encoding="utf-8"), allow_aliases=True)
+            document = parse_trusted_yaml(item.read_text(encoding="utf-8"), allow_aliases=True)
             provisions += StatuteFile.model_validate(document.data).provisions
         except SourceError as error:
             raise StatuteError(f"{item.name}: line {error.line}: {error.code}") from None
