@@ -9,11 +9,11 @@ the baseline and each command run one after the other (interleaved, so a busy mo
 time of the child (user + system, ``getrusage(RUSAGE_CHILDREN)`` deltas), the median of the rounds; the ratio
 is command / baseline within this run.
 
-Caches: jubao may keep a cache (plugin discovery, compiled templates) in ``$JUBAO_CACHE_DIR``. The benchmark
-always points it at a folder of its own. If a run leaves files there, caches exist and each command gets two
-rows: **warm** (a cache warmed by an earlier run — every run after the first) and **cold** (a new, empty cache
-folder for every run — the first run after installing or upgrading). Otherwise one row per command. The user's
-own cache is never touched.
+Caches: jubao may keep a cache (plugin discovery, compiled templates, parsed shipped YAML, the blank DOCX) in
+``$JUBAO_CACHE_DIR``. The benchmark always points it at a folder of its own. If a run leaves files there, caches
+exist and each command gets two rows: **warm** (a cache warmed by an earlier run — every run after the first) and
+**cold** (a new, empty cache folder for every run — the first run after installing or upgrading). Otherwise one row
+per command. The user's own cache is never touched.
 
 A second baseline, ``python -S -c pass`` (the interpreter without ``site``), is the same in every venv: the last
 column compares installs. ``python -c pass`` is not: an editable install (``pip install -e``, the dev venv) runs
