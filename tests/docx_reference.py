@@ -10,6 +10,7 @@ only for tests: ``reference_docx(document, now)`` returns the DOCX python-docx s
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from io import BytesIO
 from typing import Any
 
@@ -26,7 +27,7 @@ from jubao.docx_writer import TABLE_SIZE, TEXT_WIDTH_MM, _blank_package
 
 def reference_docx(document: Document, now: datetime) -> bytes:
     """``document`` written by python-docx into the styled blank package, its core properties dated ``now``."""
-    out = docx.Document(BytesIO(_blank_package()))
+    out = docx.Document(BytesIO(_styled_blank()))
     props = out.core_properties
     props.title = document.title
     props.author = "jubao"
@@ -43,6 +44,12 @@ def reference_docx(document: Document, now: datetime) -> bytes:
     saved = BytesIO()
     out.save(saved)
     return saved.getvalue()
+
+
+@cache
+def _styled_blank() -> bytes:
+    """The styled blank package python-docx saves (made once: it is the same for every document)."""
+    return _blank_package()
 
 
 def _body(out: Any, text: str, *, item: bool = False) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.parser import parse_xml
 
 import jubao.docx_writer
 from jubao import load_case
@@ -54,20 +53,6 @@ def test_the_zip_is_byte_for_byte_what_zipfile_writes() -> None:
     assert zip_bytes([Member.of(name, content) for name, content in data], when) == expected.getvalue()
 
 
-def _saved_by_python_docx(written: bytes) -> bytes:
-    """What python-docx's own ``save`` writes for the styled blank package holding the body and core properties of
-    the DOCX ``written``."""
-    with zipfile.ZipFile(BytesIO(written)) as archive:
-        body, core = archive.read("word/document.xml"), archive.read("docProps/core.xml")
-    reference = docx.Document(BytesIO(_blank_package()))
-    reference.part._element = parse_xml(body)
-    core_part = next(part for part in reference.part.package.iter_parts() if part.partname == "/docProps/core.xml")
-    core_part._element = parse_xml(core)
-    saved = BytesIO()
-    reference.save(saved)
-    return saved.getvalue()
-
-
 def test_a_clock_outside_what_a_zip_can_date_still_writes_a_readable_package() -> None:
     """A machine whose clock says 1970 (no battery, no network time) still gets its documents: dated 1980-01-01."""
     for year, expected in ((1970, (1980, 1, 1, 0, 0, 0)), (2200, (2107, 12, 31, 23, 59, 58))):
@@ -76,30 +61,6 @@ def test_a_clock_outside_what_a_zip_can_date_still_writes_a_readable_package() -
         with zipfile.ZipFile(BytesIO(data)) as archive:
             assert archive.testzip() is None
             assert archive.infolist()[0].date_time == expected
-
-
-@pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
-def test_every_drafted_docx_holds_exactly_the_parts_python_docx_saves(example: Path) -> None:
-    """The package is written from the blank package's files compressed once, plus the document's body, its
-    relationships and core properties: python-docx saving the blank package with that body and those properties
-    gives the same files, in the same order, byte for byte — and the result opens in python-docx with the styles."""
-    plugins = load_plugins()
-    case = load_case(example)
-    with Engine(plugins=plugins) as engine:
-        evaluation = engine.evaluate(case)
-    written = 0
-    for route in evaluation.routes:
-        for document in build_documents(plugins, route.channel, case, evaluation):
-            if not document.sections:
-                continue
-            data = write_docx(document)
-            assert _members(data) == _members(_saved_by_python_docx(data)), document.title
-            opened = docx.Document(BytesIO(data))
-            assert opened.core_properties.title == document.title
-            assert opened.paragraphs[0].style is not None
-            assert opened.paragraphs[0].style.name == "Title"
-            written += 1
-    assert written >= 3
 
 
 def test_threads_writing_at_once_write_what_one_thread_writes() -> None:
@@ -183,7 +144,13 @@ def test_every_file_is_what_python_docx_writes_for_the_same_document(monkeypatch
     monkeypatch.setattr(jubao.docx_writer, "_now", lambda: NOW)
     compared = 0
     for label, document in _documents():
-        assert _members(write_docx(document)) == _members(reference_docx(document, NOW)), label
+        written = write_docx(document)
+        assert _members(written) == _members(reference_docx(document, NOW)), label
+        if compared % 20 == 0:  # and python-docx reads it back: the title, and the styles by name
+            opened = docx.Document(BytesIO(written))
+            assert opened.core_properties.title == document.title
+            assert opened.paragraphs[0].style is not None
+            assert opened.paragraphs[0].style.name == "Title"
         compared += 1
     assert compared > 200
 
