@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection
+from functools import cache
 
 from jubao.case import Case
 from jubao.problems import Problem
-from jubao.sourcemap import positions_only
+from jubao.sourcemap import SourceError, parse_trusted_yaml, positions_only
+from jubao_rules import rules_root
 
 UNKNOWN_CHANNEL = "unknown_channel"
 
@@ -34,6 +36,30 @@ def channel_problems(case: Case, known: Collection[str]) -> list[Problem]:
             params["suggestion"] = nearest
         problems.append(Problem(code=UNKNOWN_CHANNEL, loc=("prior_complaints", index, "channel"), params=params))
     return problems
+
+
+def known_without_plugins(case: Case) -> bool:
+    """Whether every prior complaint names a channel jubao's own catalogue lists: such an id is known whatever
+    plugins are installed (plugins add ids and cannot replace the catalogue: ``jubao.ruleset.CATALOGUE_NOT_FIRST``),
+    so ``channel_problems`` would find nothing — without loading a plugin."""
+    listed = catalogue_channel_ids()
+    return listed is not None and all(prior.channel in listed for prior in case.prior_complaints)
+
+
+@cache
+def catalogue_channel_ids() -> frozenset[str] | None:
+    """The channel ids in jubao's ``rules/catalogue.yaml`` (None if it cannot be read as expected: then the plugins
+    are asked, as always)."""
+    try:
+        data = parse_trusted_yaml((rules_root() / "catalogue.yaml").read_text(encoding="utf-8"), allow_aliases=True)
+    except (OSError, UnicodeDecodeError, SourceError):
+        return None
+    channels = data.data.get("channels") if isinstance(data.data, dict) else None
+    if not isinstance(channels, list):
+        return None
+    ids = [entry.get("id") if isinstance(entry, dict) else None for entry in channels]
+    found = [cid for cid in ids if isinstance(cid, str)]
+    return frozenset(found) if len(found) == len(ids) else None
 
 
 def _nearest(given: str, known: list[str]) -> str | None:

@@ -50,6 +50,12 @@ from jubao.sourcemap import SourceDocument, SourceError, parse_trusted_yaml
 from jubao_rules import rules_root
 
 CATALOGUE = "catalogue.yaml"
+CATALOGUE_NOT_FIRST = (
+    "only the first rule directory (jubao's own rules) declares the catalogue; a plugin adds channels with "
+    "register_channels and features with register_facts"
+)
+"""A plugin's rules cannot replace jubao's catalogue (its facts, channels and characterisations): the ids it lists
+are known whatever plugins are installed (``jubao.case_checks.catalogue_channel_ids``)."""
 PARAMETER_DIR = "parameters"
 SKIPPED_DIRS = ("tests", "statutes", "calendar", "__pycache__")
 SKIPPED_FILES = ("sources.yaml",)
@@ -156,12 +162,14 @@ def load_ruleset(
     rules: list[Rule] = []
     located: dict[str, tuple[str, SourceDocument, int]] = {}
     origin = RuleOrigins(located)
-    for source in sources:
+    for position, source in enumerate(sources):
         for relative, item in _yaml_files(source.root):
             label = f"{source.name}:{relative}"
             raw = item.read_bytes()
             digest.update(label.encode() + b"\0" + raw + b"\0")
-            if relative == CATALOGUE:
+            if relative == CATALOGUE and position > 0:
+                problems.append(_problem(label, "catalogue_not_first", CATALOGUE_NOT_FIRST))
+            elif relative == CATALOGUE:
                 parsed = _parse(label, raw, CatalogueFile, problems)
                 if isinstance(parsed, CatalogueFile):
                     catalogue = parsed

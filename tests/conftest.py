@@ -3,8 +3,11 @@ one engine (loaded through the same entry points a third-party plugin uses)."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,8 @@ from jubao import Case, CaseView, Engine, PluginSet, drafting_context, load_plug
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+GUANGDONG = EXAMPLES / "plugin-guangdong-12345" / "src" / "jubao_guangdong_12345"
+"""The example third-party plugin's package (a data-only channel, gd_12345, with rules)."""
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -114,3 +119,23 @@ def bundled_rules_copy(tmp_path: Path, **extra_files: str) -> Path:
     for name, text in extra_files.items():
         (target / name).write_text(text, encoding="utf-8")
     return target
+
+
+@pytest.fixture
+def guangdong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], Path]:
+    """``guangdong(True)`` installs a copy of the example plugin (package data-only channel with rules) through the
+    entry-point group; ``guangdong(False)`` uninstalls it. Returns the copy's package folder (to edit)."""
+    site = tmp_path / "site"
+    package = site / GUANGDONG.name
+    shutil.copytree(GUANGDONG, package)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, GUANGDONG.name, raising=False)
+    real = list(entry_points(group="jubao"))
+    point = EntryPoint("guangdong_12345", GUANGDONG.name, "jubao")
+
+    def installing(installed: bool) -> Path:
+        points = [*real, point] if installed else real
+        monkeypatch.setattr("jubao.plugins.entry_points", lambda group: points if group == "jubao" else [])
+        return package
+
+    return installing

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +28,8 @@ from jubao.cache import DISCOVERY_FORMAT, read_sealed, write_sealed
 from jubao.plan import build_plan
 from jubao.plugins import build_documents
 from jubao.template_channel import TemplateChannel
-from tests.conftest import EXAMPLES, REPO, VIEW_DAY, example_cases
+from tests.conftest import EXAMPLES, GUANGDONG, REPO, VIEW_DAY, example_cases
 
-GUANGDONG = EXAMPLES / "plugin-guangdong-12345" / "src" / "jubao_guangdong_12345"
 CARD = EXAMPLES / "credit-card-employer.yaml"
 
 
@@ -44,26 +42,6 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     jubao.drafting._environment.cache_clear()
     yield folder
     jubao.drafting._environment.cache_clear()  # the next tests build theirs in the session's cache folder
-
-
-@pytest.fixture
-def guangdong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], Path]:
-    """``guangdong(True)`` installs a copy of the example plugin (package data-only channel with rules) through the
-    entry-point group; ``guangdong(False)`` uninstalls it. Returns the copy's package folder (to edit)."""
-    site = tmp_path / "site"
-    package = site / GUANGDONG.name
-    shutil.copytree(GUANGDONG, package)
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.delitem(sys.modules, GUANGDONG.name, raising=False)
-    real = list(entry_points(group="jubao"))
-    point = EntryPoint("guangdong_12345", GUANGDONG.name, "jubao")
-
-    def installing(installed: bool) -> Path:
-        points = [*real, point] if installed else real
-        monkeypatch.setattr("jubao.plugins.entry_points", lambda group: points if group == "jubao" else [])
-        return package
-
-    return installing
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ never silently ignored (it would start no clock and change no route)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,12 @@ from click.testing import CliRunner
 
 from jubao import CaseFileError, load_case
 from jubao.case import Case
-from jubao.case_checks import channel_problems
+from jubao.case_checks import catalogue_channel_ids, channel_problems, known_without_plugins
 from jubao.cli.main import cli
 from jubao.engine import Engine
+from jubao.plugins import load_plugins
+from jubao.ruleset import RuleSetError, RuleSource, bundled_source, load_ruleset
+from jubao_rules import rules_root
 from tests.conftest import EXAMPLES
 
 TYPO = """\
@@ -113,3 +117,61 @@ def test_channels_registered_by_plugins_and_the_catalogue_are_known(engine: Engi
     data["prior_complaints"] = [{"channel": "gd_12345", "filed_on": "2026-11-01"}]  # a plugin not installed here
     [problem] = channel_problems(Case.model_validate(data), engine.ruleset.channels)
     assert "suggestion" not in problem.params  # nothing close: no guess
+
+
+def test_ids_in_jubao_s_catalogue_are_known_whatever_plugins_are_installed(engine: Engine, tmp_path: Path) -> None:
+    """``jubao validate`` answers for an id in jubao's own catalogue without loading a plugin: such an id is known
+    with every set of plugins (none at all included), because a plugin's rules cannot replace the catalogue."""
+    listed = catalogue_channel_ids()
+    assert listed is not None
+    assert {"lender_complaint", "nfra_12378", "police", "court_civil"} <= listed
+    assert listed <= set(engine.ruleset.channels)
+    assert listed == set(load_ruleset([bundled_source()]).channels)
+    assert listed <= set(load_plugins(entry_points_group=None).ruleset.channels)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "catalogue.yaml").write_bytes((rules_root() / "catalogue.yaml").read_bytes())
+    with pytest.raises(RuleSetError) as raised:
+        load_ruleset([bundled_source(), RuleSource("plugin", rules)])
+    assert [problem.code for problem in raised.value.problems] == ["catalogue_not_first"]
+
+
+@pytest.mark.parametrize(
+    ("channels", "without_plugins"),
+    [
+        (["lender_complaint", "nfra_12378"], True),
+        (["credit_china"], True),  # in the catalogue, though nothing routes to it
+        (["lender_complaint", "nfra12378"], False),  # a typo: the plugins are asked, and it is an error
+        (["gd_12345"], False),  # a third-party plugin's channel
+    ],
+)
+def test_validate_asks_the_plugins_only_about_ids_the_catalogue_does_not_list(
+    channels: list[str], without_plugins: bool, engine: Engine
+) -> None:
+    data = load_case(EXAMPLES / "contact-harassed.yaml").model_dump(mode="json", exclude_none=True)
+    data["prior_complaints"] = [{"channel": channel, "filed_on": "2026-11-01"} for channel in channels]
+    case = Case.model_validate(data)
+    assert known_without_plugins(case) is without_plugins
+    if without_plugins:  # the same answer the plugins give
+        assert channel_problems(case, engine.ruleset.channels) == []
+
+
+def test_a_third_party_channel_is_known_once_its_plugin_is_installed(
+    runner: CliRunner, guangdong: Callable[[bool], Path], tmp_path: Path
+) -> None:
+    """An id jubao's catalogue does not list is checked against the installed plugins: an error until the plugin
+    registering it is installed."""
+    case = tmp_path / "gd.yaml"
+    case.write_text(TYPO.replace("nfra12378", "gd_12345"), encoding="utf-8")
+    guangdong(False)
+    assert runner.invoke(cli, ["--lang", "en", "validate", str(case)]).exit_code == 2
+    guangdong(True)
+    result = runner.invoke(cli, ["--lang", "en", "validate", str(case)])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_example_gets_the_same_answer_without_plugins(engine: Engine) -> None:
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        case = load_case(path)
+        if known_without_plugins(case):
+            assert channel_problems(case, engine.ruleset.channels) == [], path.name

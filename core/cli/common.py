@@ -96,13 +96,16 @@ def plugin_problems(case: Case, source: str, current: CliState, text: str | None
     """What the installed plugins find wrong with a valid case (``jubao.case_checks``), located in its file
     (``text``: the case text when it came from stdin; a file is read again).
 
-    What the plugins are asked about is the channel of each prior complaint: a case without any is not checked
-    against them, so ``jubao validate`` of such a case does not load (or report) the plugins at all — it starts in
-    a third less time, and a command that needs the plugins loads them anyway."""
+    What the plugins are asked about is the channel of each prior complaint, and only for an id jubao's own
+    catalogue does not list (a third-party channel, or a typo): for a case without such an id ``jubao validate``
+    does not load (or report) the plugins at all — it starts in a third less time, and a command that needs the
+    plugins loads them anyway."""
     if not case.prior_complaints:
         return []
-    from jubao.case_checks import channel_problems, locate  # noqa: PLC0415 - see the imports at the top
+    from jubao.case_checks import channel_problems, known_without_plugins, locate  # noqa: PLC0415 - see the top
 
+    if known_without_plugins(case):  # every id is in jubao's own catalogue: known with any set of plugins
+        return []
     problems = channel_problems(case, current.plugins().ruleset.channels)
     if not problems:
         return []
