@@ -5,6 +5,7 @@ from jubao.store.errors import StoreError
 from jubao.store.store import (
     CaseSummary,
     DraftFile,
+    DraftSummary,
     EvidenceFile,
     FilingRow,
     Store,
@@ -16,6 +17,7 @@ from jubao.store.store import (
 __all__ = [
     "CaseSummary",
     "DraftFile",
+    "DraftSummary",
     "EvidenceFile",
     "FilingRow",
     "Store",

@@ -116,6 +116,11 @@ class DraftRow(Base):
     lang: Mapped[str] = mapped_column(String(16))
     answers: Mapped[str] = mapped_column(Text)
     """The interview's answers so far, as JSON."""
+    case_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("cases.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    """The case this draft completes (a re-run of its interview), or ``None`` for a new case. Deleting the case
+    deletes the draft: what was being added to a case goes with it."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -97,6 +97,22 @@ class StoredCase(CaseSummary):
 
 
 @dataclass(frozen=True)
+class DraftSummary:
+    """An unfinished interview, for the list a person takes one up again from."""
+
+    id: str
+    lang: str
+    case_id: str | None
+    """The case it completes (a re-run of that case's interview), or ``None`` for a new case."""
+    case_title: str | None
+    """That case's title (shown only in pages, never in URLs or logs)."""
+    answers: Answers
+    """The answers so far: their meaning is the interview's (``jubao.web.page_interview``)."""
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class FilingRow:
     channel: str
     filed_on: date
@@ -173,7 +189,9 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, url=_masked(target), backend=backend, data_dir=data_dir)
+        store = cls(engine, url=_masked(target), backend=backend, data_dir=data_dir)
+        store._remove_abandoned_draft_dirs()
+        return store
 
     def close(self) -> None:
         """Close the database connections (the store cannot be used afterwards)."""
@@ -256,12 +274,15 @@ class Store:
             return _stored(row)
 
     def delete_case(self, case_id: str) -> None:
-        """Delete the case, its filings and evidence records, and its directory (the evidence copies)."""
+        """Delete the case, its filings and evidence records, its directory (the evidence copies) and the drafts
+        that were completing it (with the files uploaded in them)."""
         _check_id(case_id, "case")
         directory = self._case_path(case_id)
         trash: Path | None = None
+        drafts: list[str] = []
         try:
             with self._write() as session:
+                drafts = list(session.scalars(select(DraftRow.id).where(DraftRow.case_id == case_id)))
                 if session.execute(delete(CaseRow).where(CaseRow.id == case_id)).rowcount == 0:  # type: ignore[attr-defined]
                     raise StoreError("not_found", kind="case")
                 if directory.exists():
@@ -273,6 +294,8 @@ class Store:
             raise
         if trash is not None:
             files.remove_tree(trash)
+        for draft_id in drafts:  # their rows went with the case (ON DELETE CASCADE)
+            files.remove_tree(self._draft_path(draft_id))
 
     def case_dir(self, case_id: str) -> Path:
         """``<data_dir>/cases/<case id>/``: the base directory of the case's relative evidence paths. It exists
@@ -401,15 +424,37 @@ class Store:
 
     # --- the web interview's drafts -----------------------------------------------------------------------------------
 
-    def create_draft(self, *, lang: str) -> str:
-        """A new, empty draft of the interview in ``lang`` (``zh``, ``en``); returns its id."""
+    def create_draft(self, *, lang: str, case_id: str | None = None) -> str:
+        """A new, empty draft of the interview in ``lang`` (``zh``, ``en``); returns its id. With ``case_id`` it
+        completes that case (``StoreError("not_found")`` if there is none) and is deleted with it."""
         if not isinstance(lang, str) or not _LANG.fullmatch(lang):
             raise ValueError("lang must be a language tag such as 'zh' or 'en'")
+        if case_id is not None:
+            _check_id(case_id, "case")
         draft_id = uuid.uuid4().hex
         now = _now()
         with self._write() as session:
-            session.add(DraftRow(id=draft_id, lang=lang, answers="{}", created_at=now, updated_at=now))
+            if case_id is not None and session.get(CaseRow, case_id) is None:
+                raise StoreError("not_found", kind="case")
+            session.add(DraftRow(id=draft_id, lang=lang, answers="{}", case_id=case_id, created_at=now,
+                                 updated_at=now))  # fmt: skip
         return draft_id
+
+    def list_drafts(self) -> list[DraftSummary]:
+        """Every unfinished interview, the most recently changed first: so that one left on another day can be
+        found again (or discarded)."""
+        query = (
+            select(DraftRow, CaseRow.title)
+            .outerjoin(CaseRow, DraftRow.case_id == CaseRow.id)
+            .order_by(DraftRow.updated_at.desc(), DraftRow.id)
+        )
+        with self._read() as session:
+            rows = session.execute(query).all()
+        return [
+            DraftSummary(id=row.id, lang=row.lang, case_id=row.case_id, case_title=title,
+                         answers=json.loads(row.answers), created_at=row.created_at, updated_at=row.updated_at)
+            for row, title in rows
+        ]  # fmt: skip
 
     def get_draft(self, draft_id: str) -> tuple[str, Answers]:
         """The draft's language and answers so far."""
@@ -518,6 +563,24 @@ class Store:
         """One transaction; on SQLite ``BEGIN IMMEDIATE``, so that writers queue instead of failing."""
         with _unavailable_on_error(), Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
+
+    def _remove_abandoned_draft_dirs(self) -> None:
+        """Remove ``drafts/<id>/`` directories whose draft is gone: deleted with its case by an older jubao (or by
+        the 0002 migration), or left by a process that stopped between deleting a draft and its directory. The
+        directories are listed before the rows are read, and a draft's row is written before its directory is
+        made, so a draft being created meanwhile is never taken for abandoned."""
+        folder = self.data_dir / DRAFTS_DIR
+        try:
+            listed = [entry.name for entry in folder.iterdir() if _ID.fullmatch(entry.name) and entry.is_dir()]
+        except OSError:  # no drafts folder yet
+            return
+        if not listed:
+            return
+        with self._read() as session:
+            alive = set(session.scalars(select(DraftRow.id).where(DraftRow.id.in_(listed))))
+        for name in listed:
+            if name not in alive:
+                files.remove_tree(folder / name)
 
     def _case_path(self, case_id: str) -> Path:
         return self.data_dir / CASES_DIR / case_id

@@ -24,7 +24,7 @@ from jubao.loading import CaseFileError
 from jubao.problems import Problem
 from jubao.store import Store, StoredCase, StoreError
 from jubao.vocabulary import EvidenceKind
-from jubao.web.page_interview import can_rerun
+from jubao.web.page_interview import can_rerun, draft_rows
 from jubao.web.page_support import (
     attachment,
     china_today,
@@ -84,8 +84,11 @@ def home(request: Request) -> Response:
 
 def _home(request: Request, *, status: int = 200, problems: list[dict[str, Any]] | None = None,
           import_error: str | None = None) -> Response:  # fmt: skip
-    cases = _store(request).list_cases()
-    return render(request, "home.html", status=status, cases=cases, problems=problems or [], import_error=import_error)
+    store = _store(request)
+    cases = store.list_cases()
+    drafts = draft_rows(store.list_drafts(), lang_of(request))
+    return render(request, "home.html", status=status, cases=cases, drafts=drafts, problems=problems or [],
+                  import_error=import_error)  # fmt: skip
 
 
 @router.post("/import")

@@ -35,7 +35,7 @@ from jubao.interview.writer import render_existing, render_new
 from jubao.loading import CaseFileError, parse_case_text
 from jubao.problems import Problem
 from jubao.sourcemap import SourceError, parse_yaml
-from jubao.store import Store, StoredCase, StoreError
+from jubao.store import DraftSummary, Store, StoredCase, StoreError
 from jubao.web.i18n import wt
 from jubao.web.page_support import (
     china_today,
@@ -43,6 +43,7 @@ from jubao.web.page_support import (
     flash,
     form_text,
     in_thread,
+    is_local_path,
     lang_of,
     not_found,
     redirect,
@@ -391,7 +392,7 @@ def _fill(request: Request, case_id: str, question: str) -> Response:
     known = {q.id for q in load_definition().questions if q.kind != "block"}
     if question not in known or not can_rerun(stored):
         return redirect(f"/cases/{case_id}/edit")
-    draft_id = store.create_draft(lang=lang_of(request))
+    draft_id = store.create_draft(lang=lang_of(request), case_id=stored.id)
     store.save_draft(draft_id, {CASE_KEY: stored.id, REVISION_KEY: str(stored.revision), FOCUS_KEY: question})
     return redirect(f"/interview/{draft_id}")
 
@@ -614,14 +615,27 @@ def _no_change(data: Mapping[str, Any], edit: Edit) -> bool:
     return bool(current == edit.value)
 
 
+@router.get("/interview/{draft_id}/discard")
+def discard_page(request: Request, draft_id: str) -> Response:
+    """Asked before a draft is discarded from the list of unfinished ones (a click there is easily a slip)."""
+    try:
+        _, answers = _store(request).get_draft(draft_id)
+    except StoreError:
+        return not_found(request)
+    return render(request, "discard.html", draft_id=draft_id, answered=answered_count(answers))
+
+
 @router.post("/interview/{draft_id}/discard")
 @closes_form
 async def discard(request: Request, draft_id: str) -> Response:
     await check_csrf(request)
-    return await in_thread(_discard, request, draft_id)
+    form = await request.form()
+    return await in_thread(_discard, request, draft_id, form_text(form, "next"))
 
 
-def _discard(request: Request, draft_id: str) -> Response:
+def _discard(request: Request, draft_id: str, back: str) -> Response:
+    """Delete the draft and its files; back to ``back`` (a path of this site, from the list of drafts), else to
+    the case it was completing, else home."""
     store = _store(request)
     try:
         _, answers = store.get_draft(draft_id)
@@ -629,5 +643,34 @@ def _discard(request: Request, draft_id: str) -> Response:
     except StoreError:
         return not_found(request)
     flash(request, tr("page.interview.discarded", lang_of(request)), "info")
+    if is_local_path(back):
+        return redirect(back)
     case_id = answers.get(CASE_KEY)
     return redirect(f"/cases/{case_id}" if isinstance(case_id, str) and case_id else "/")
+
+
+# --- the list of unfinished drafts (home page) ---------------------------------------------------------------------
+
+LABEL_KEYS = ("lender.name", "lender.app_name")
+"""The answers that name a new case's draft in the list, as its case will be titled (``Store``'s default title)."""
+
+
+def answered_count(answers: Mapping[str, Any]) -> int:
+    """How many questions a draft has answers for (its bookkeeping keys start with ``META_PREFIX``)."""
+    return sum(1 for key in answers if not key.startswith(META_PREFIX))
+
+
+def draft_rows(drafts: list[DraftSummary], lang: Lang) -> list[dict[str, Any]]:
+    """The unfinished drafts as the home page lists them: what each is (the case it completes, else the lender
+    named so far), how far it got and when it was last changed."""
+    rows = []
+    for draft in drafts:
+        if draft.case_title is not None:
+            label = wt("page.interview.rerun_of", lang, title=draft.case_title)
+        else:
+            named = [draft.answers.get(key) for key in LABEL_KEYS]
+            label = next((value.strip() for value in named if isinstance(value, str) and value.strip()),
+                         wt("page.home.draft_unnamed", lang))  # fmt: skip
+        rows.append({"id": draft.id, "label": label, "answered": answered_count(draft.answers),
+                     "updated_at": draft.updated_at})  # fmt: skip
+    return rows

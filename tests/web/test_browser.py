@@ -149,7 +149,7 @@ def test_a_victim_makes_a_case_sees_routes_downloads_documents_and_records_a_fil
     shot("home")
     page.get_by_test_id("new-case").click()
 
-    review = _interview(page, shot, tmp_path)
+    review = _interview(page, shot, tmp_path, home=app_server.url)
     assert review
     page.get_by_test_id("save").click()
     page.wait_for_url(re.compile(r"/cases/[0-9a-f]{32}$"))
@@ -207,10 +207,13 @@ def test_a_victim_makes_a_case_sees_routes_downloads_documents_and_records_a_fil
     assert "Plan" in page.locator("body").inner_text()
 
 
-def _interview(page: Any, shot: Shots, tmp_path: Path) -> bool:
+def _interview(page: Any, shot: Shots, tmp_path: Path, *, home: str) -> bool:
+    """Answer every question; half-way (after naming the lender's App) leave for the home page and take the
+    unfinished case up again from its list, as someone who closed the page would."""
     evidence = tmp_path / "call-log.txt"
     evidence.write_text("fictional call log\n", encoding="utf-8")
     seen_kinds: set[str] = set()
+    left = False
     for _ in range(80):
         page.wait_for_load_state()
         if page.get_by_test_id("save").count():
@@ -218,6 +221,15 @@ def _interview(page: Any, shot: Shots, tmp_path: Path) -> bool:
             return True
         key = page.locator('input[name="key"]').first.get_attribute("value")
         assert key, page.content()[:2000]
+        if key == "lender.name" and not left:  # the App was just named
+            left = True
+            page.goto(home)
+            assert page.get_by_test_id("draft-item").count() == 1
+            assert "示例快借" in page.get_by_test_id("draft-list").inner_text()
+            shot("home-unfinished")
+            page.get_by_test_id("draft-continue").click()
+            page.wait_for_load_state()
+            assert page.locator('input[name="key"]').first.get_attribute("value") == "lender.name"
         kind = _widget(page)
         if kind not in seen_kinds:
             seen_kinds.add(kind)

@@ -446,6 +446,52 @@ def test_deleting_asks_first_and_removes_the_evidence_copies(client: TestClient,
     assert not folder.exists()
 
 
+def draft_items(client: TestClient) -> list[str]:
+    """The home page's list of unfinished interviews: each item's HTML."""
+    return re.findall(r'<li data-testid="draft-item">(.*?)</li>', client.get("/").text, flags=re.S)
+
+
+def test_an_unfinished_interview_is_listed_at_home_taken_up_again_and_discarded_after_asking(
+    client: TestClient,
+) -> None:
+    """The person who closed the page half-way finds her case again on the home page — not only by its address."""
+    assert draft_items(client) == []
+    url = start_interview(client)
+    page, given = client.get(url).text, 0
+    while (key := step_key(page)) != "lender.name":
+        assert key is not None, "the interview ended before asking for the lender's name"
+        response = answer(client, url, page, key, ANSWERS.get(key, SKIP))
+        assert response.status_code == 303, key
+        page, given = client.get(response.headers["location"]).text, given + 1
+    [item] = draft_items(client)
+    assert f'href="{url}"' in item
+    assert "示例快借" in text_of(item)  # named by the lender's App, as its case will be
+    assert f"已回答 {given} 题" in text_of(item)
+    assert step_key(client.get(url).text) == "lender.name"  # taken up where it was left
+    ask = client.get(url + "/discard")
+    assert marked(ask.text, "discard-confirm")
+    assert f"已回答的 {given} 题" in text_of(ask.text)
+    assert step_key(client.get(url).text) == "lender.name"  # asking deleted nothing
+    done = post_form(client, url + "/discard", ask.text, {"next": "/"})
+    assert (done.status_code, done.headers["location"]) == (303, "/")
+    assert client.get(url).status_code == 404
+    assert draft_items(client) == []
+
+
+def test_deleting_a_case_deletes_the_unfinished_interview_completing_it(client: TestClient, web_app: Any) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("  phone: 138 0000 0101\n", "", 1)
+    case_id, page = import_case(client, text.encode())
+    started = post_form(client, f"/cases/{case_id}/fill", page, {"question": "reporter.phone"})
+    url = started.headers["location"]
+    [item] = draft_items(client)
+    title = web_app.state.store.get_case(case_id).title
+    assert f"补充案件：{title}" in text_of(item)
+    confirm = client.get(f"/cases/{case_id}/delete")
+    assert post_form(client, f"/cases/{case_id}/delete", confirm.text, {"confirm": "yes"}).status_code == 303
+    assert client.get(url).status_code == 404
+    assert draft_items(client) == []
+
+
 def test_unknown_ids_get_a_not_found_page(client: TestClient) -> None:
     case_id, _ = import_case(client, EXAMPLE.read_bytes())
     paths = [

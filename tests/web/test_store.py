@@ -21,7 +21,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -483,6 +483,78 @@ def test_deleting_a_draft_deletes_its_files(store: Store, data_dir: Path) -> Non
     assert not (data_dir / "drafts" / draft).exists()
     with pytest.raises(StoreError, match="not_found"):
         store.draft_dir(draft)
+
+
+def test_unfinished_drafts_are_listed_most_recently_changed_first_with_the_case_they_complete(store: Store) -> None:
+    case = store.create_case(COMMENTED)
+    new = store.create_draft(lang="zh")
+    rerun = store.create_draft(lang="en", case_id=case.id)
+    store.save_draft(new, {"lender.app_name": "示例快借", "_previous:x": "y"})  # changed last: listed first
+    listed = store.list_drafts()
+    assert [(d.id, d.lang, d.case_id, d.case_title) for d in listed] == [
+        (new, "zh", None, None),
+        (rerun, "en", case.id, "前同事被反复催收"),
+    ]
+    assert listed[0].answers == {"lender.app_name": "示例快借", "_previous:x": "y"}
+    assert listed[0].updated_at > listed[0].created_at
+    with pytest.raises(StoreError, match="not_found"):
+        store.create_draft(lang="zh", case_id="0" * 32)
+    assert len(store.list_drafts()) == 2
+
+
+def test_deleting_a_case_deletes_the_drafts_completing_it_and_their_files(store: Store, data_dir: Path) -> None:
+    """What was being added to a case goes with it; another draft stays."""
+    case = store.create_case(COMMENTED)
+    rerun = store.create_draft(lang="zh", case_id=case.id)
+    store.save_draft(rerun, {"_case": case.id, "reporter.phone": "138 0000 0699"})
+    store.add_draft_file(rerun, file_name="录音.m4a", data=upload(b"m4a"), max_bytes=LIMIT)
+    other = store.create_draft(lang="zh")
+    store.add_draft_file(other, file_name="a.png", data=upload(b"png"), max_bytes=LIMIT)
+    store.delete_case(case.id)
+    assert [d.id for d in store.list_drafts()] == [other]
+    with pytest.raises(StoreError, match="not_found"):
+        store.get_draft(rerun)
+    assert not (data_dir / "drafts" / rerun).exists()
+    assert (data_dir / "drafts" / other / "evidence" / "a.png").read_bytes() == b"png"
+
+
+def test_the_0002_migration_links_drafts_to_their_cases_and_drops_those_of_deleted_cases(
+    store_url: str, data_dir: Path
+) -> None:
+    """A store made before drafts knew their case (revision 0001, the link only in the answers): opening it links
+    them, and the drafts of cases deleted meanwhile — with their files — are gone."""
+    from alembic import command  # noqa: PLC0415
+    from sqlalchemy import column, insert, table  # noqa: PLC0415
+
+    from jubao.store.migrate import alembic_config  # noqa: PLC0415
+    from jubao.store.models import CaseRow, UtcDateTime  # noqa: PLC0415
+
+    case_id, gone, linked, fresh = (uuid.uuid4().hex for _ in range(4))
+    now = datetime.now(UTC)
+    drafts = table("drafts", column("id"), column("lang"), column("answers"), column("created_at", UtcDateTime()),
+                   column("updated_at", UtcDateTime()))  # fmt: skip
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(_sqlalchemy_url(store_url))
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        connection.execute(insert(CaseRow).values(id=case_id, title="t", fmt="yaml", text=COMMENTED, revision=1,
+                                                  created_at=now, updated_at=now))  # fmt: skip
+        for draft_id, answers in ((linked, {"_case": case_id, "_focus": "reporter.phone"}),
+                                  (gone, {"_case": "f" * 32, "reporter.phone": "138 0000 0698"}),
+                                  (fresh, {"lender.app_name": "示例快借"})):  # fmt: skip
+            connection.execute(insert(drafts).values(id=draft_id, lang="zh", answers=json.dumps(answers),
+                                                     created_at=now, updated_at=now))  # fmt: skip
+            (data_dir / "drafts" / draft_id / "evidence").mkdir(parents=True)
+            (data_dir / "drafts" / draft_id / "evidence" / "a.png").write_bytes(b"png")
+    engine.dispose()
+    with Store.open(store_url, data_dir=data_dir) as store:
+        assert {(d.id, d.case_id) for d in store.list_drafts()} == {(linked, case_id), (fresh, None)}
+        assert not (data_dir / "drafts" / gone).exists()
+        assert (data_dir / "drafts" / linked / "evidence" / "a.png").exists()
+        assert (data_dir / "drafts" / fresh / "evidence" / "a.png").exists()
+        store.delete_case(case_id)  # the link the migration made deletes it with its case
+        assert [d.id for d in store.list_drafts()] == [fresh]
+        assert not (data_dir / "drafts" / linked).exists()
 
 
 # --- the database -------------------------------------------------------------------------------------------------
