@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -135,6 +135,11 @@ class EvidenceFile:
     sha256: str
     size: int
     received_at: datetime
+
+    @property
+    def path(self) -> str:
+        """The path the case file names it by, relative to the case's directory: ``evidence/<name>``."""
+        return f"{EVIDENCE_DIR}/{self.stored_path.name}"
 
 
 @dataclass(frozen=True)
@@ -368,7 +373,9 @@ class Store:
             received = item = files.receive(directory, safe_name, data, max_bytes=max_bytes)
             with self._write() as session:
                 row = _locked_case(session, case_id)
-                evidence_id = _next_evidence_id(parse_case_text(row.text, source=EDIT_SOURCE))
+                kept = select(EvidenceFileRow.evidence_id).where(EvidenceFileRow.case_id == case_id)
+                kept_ids = session.scalars(kept)
+                evidence_id = _next_evidence_id(parse_case_text(row.text, source=EDIT_SOURCE), kept=kept_ids)
                 entry = {
                     "id": evidence_id,
                     "kind": kind,
@@ -711,10 +718,13 @@ def _stored(row: CaseRow) -> StoredCase:
     )
 
 
-def _next_evidence_id(case: Case) -> str:
-    """``E<n>`` one above the highest ``E<n>`` in the case (``E1`` for the first)."""
-    numbers = [int(match.group(1)) for e in case.evidence if (match := _EVIDENCE_NUMBER.fullmatch(e.id))]
-    taken = {e.id.lower() for e in case.evidence}
+def _next_evidence_id(case: Case, *, kept: Iterable[str] = ()) -> str:
+    """``E<n>`` one above the highest ``E<n>`` in the case and among the ids of the files ``kept`` for it (``E1``
+    for the first). A file stays kept when its item is edited out of the case file; a new item taking its id
+    would make that file look like the new item's."""
+    ids = [e.id for e in case.evidence] + list(kept)
+    numbers = [int(match.group(1)) for evidence_id in ids if (match := _EVIDENCE_NUMBER.fullmatch(evidence_id))]
+    taken = {evidence_id.lower() for evidence_id in ids}
     n = max(numbers, default=0) + 1
     while f"e{n}" in taken:  # pragma: no cover - only if ids differ from E<n> in case alone
         n += 1

@@ -16,13 +16,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from jubao.case import Case
+from jubao.case import Case, Evidence
 from jubao.case_edit import parse_day
 from jubao.documents import DocumentsError
 from jubao.i18n import Lang
 from jubao.loading import CaseFileError
 from jubao.problems import Problem
-from jubao.store import Store, StoredCase, StoreError
+from jubao.store import EvidenceFile, Store, StoredCase, StoreError
 from jubao.vocabulary import EvidenceKind
 from jubao.web.page_interview import can_rerun, draft_rows
 from jubao.web.page_support import (
@@ -187,7 +187,8 @@ def _case_page(request: Request, stored: StoredCase, *, status: int = 200, error
                 "sha256": e.sha256,
                 "size": e.size,
                 "received_at": e.received_at,
-                "description": items[e.evidence_id].description if e.evidence_id in items else "",
+                "description": items[e.evidence_id].description if _names(items, e) else "",
+                "detached": not _names(items, e),
             }
             for e in evidence
         ],
@@ -214,6 +215,13 @@ def _day_field(form: FormData, name: str) -> date | None:
         return parse_day(text)
     except ValueError:
         return None
+
+
+def _names(items: dict[str, Evidence], kept: EvidenceFile) -> bool:
+    """Whether the case file still names this kept file: its item is there and points at it. (An item edited out
+    of the case file leaves its file kept; documents cite only what the case file names.)"""
+    item = items.get(kept.evidence_id)
+    return item is not None and item.path == kept.path
 
 
 @router.post("/cases/{case_id}/filings")

@@ -379,6 +379,26 @@ def test_an_evidence_upload_shows_the_sha256_of_its_bytes(client: TestClient) ->
     assert case.evidence[-1].sha256 == digest
 
 
+def test_a_kept_file_the_case_file_no_longer_names_is_marked_not_described_as_another_item(client: TestClient) -> None:
+    case_id, page = import_case(client, EXAMPLE.read_bytes())
+    original = client.get(f"/cases/{case_id}/export").text
+    post_form(client, f"/cases/{case_id}/evidence", page, {"kind": "app_screenshot", "description": "第一张截图"},
+              files={"file": ("one.png", b"one", "image/png")})  # fmt: skip
+    editor = client.get(f"/cases/{case_id}/edit").text
+    assert post_form(client, f"/cases/{case_id}/edit", editor, {"text": original, "revision": "2"}).status_code == 303
+    page = client.get(f"/cases/{case_id}").text
+    post_form(client, f"/cases/{case_id}/evidence", page, {"kind": "app_screenshot", "description": "第二张截图"},
+              files={"file": ("two.png", b"two", "image/png")})  # fmt: skip
+    page = client.get(f"/cases/{case_id}").text
+    items = re.findall(r'<li data-testid="evidence-file">(.*?)</li>', page, flags=re.S)
+    [one] = [item for item in items if "one.png" in item]
+    [two] = [item for item in items if "two.png" in item]
+    assert marked(one, "evidence-detached")
+    assert "第二张截图" not in one  # the item edited out is not taken for the new one
+    assert not marked(two, "evidence-detached")
+    assert "第二张截图" in two
+
+
 def test_missing_field_links_lead_to_the_question_that_fills_them(client: TestClient) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("  phone: 138 0000 0101\n", "", 1)
     case_id, page = import_case(client, text.encode())

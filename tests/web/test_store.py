@@ -326,6 +326,24 @@ def test_evidence_is_kept_with_its_sha256_and_added_to_the_case(store: Store) ->
     assert store.evidence_path(case.id, kept.id) == kept.stored_path
 
 
+def test_an_evidence_id_is_not_given_again_while_a_file_kept_under_it_remains(store: Store) -> None:
+    """The person edits an uploaded item out of the case file (its copy stays kept); the next upload must not take
+    its id, or the old file would pass for the new item."""
+    case = store.create_case(COMMENTED)  # E1, without a file
+    _, first = store.add_evidence(case.id, file_name="a.png", data=upload(b"a"), kind="app_screenshot",
+                                  description="截图一", max_bytes=LIMIT, today=TODAY)  # fmt: skip
+    assert first.evidence_id == "E2"
+    store.replace_case(case.id, COMMENTED)  # E2 edited out again
+    stored, second = store.add_evidence(case.id, file_name="b.png", data=upload(b"b"), kind="app_screenshot",
+                                        description="截图二", max_bytes=LIMIT, today=TODAY)  # fmt: skip
+    assert second.evidence_id == "E3"
+    assert [e.id for e in parse_case_text(stored.text).evidence] == ["E1", "E3"]
+    assert [(f.evidence_id, f.path) for f in store.evidence_files(case.id)] == [
+        ("E2", "evidence/a.png"),
+        ("E3", "evidence/b.png"),
+    ]
+
+
 def test_a_second_file_of_the_same_name_never_overwrites_the_first(store: Store) -> None:
     case = store.create_case(COMMENTED)
     _, first = store.add_evidence(case.id, file_name="截图.png", data=upload(b"one"), kind="chat_screenshot",
