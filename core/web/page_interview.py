@@ -392,9 +392,19 @@ def _fill(request: Request, case_id: str, question: str) -> Response:
     known = {q.id for q in load_definition().questions if q.kind != "block"}
     if question not in known or not can_rerun(stored):
         return redirect(f"/cases/{case_id}/edit")
-    draft_id = store.create_draft(lang=lang_of(request), case_id=stored.id)
-    store.save_draft(draft_id, {CASE_KEY: stored.id, REVISION_KEY: str(stored.revision), FOCUS_KEY: question})
+    started = {CASE_KEY: stored.id, REVISION_KEY: str(stored.revision), FOCUS_KEY: question}
+    draft_id = _same_rerun(store, started)
+    if draft_id is None:
+        draft_id = store.create_draft(lang=lang_of(request), case_id=stored.id)
+        store.save_draft(draft_id, started)
     return redirect(f"/interview/{draft_id}")
+
+
+def _same_rerun(store: Store, started: Mapping[str, str]) -> str | None:
+    """The draft an earlier click on the same link started, for the case as it is now (answered or not): the
+    person is taken back to it rather than given a second one in the list of unfinished cases."""
+    same = (d for d in store.list_drafts() if all(d.answers.get(key) == value for key, value in started.items()))
+    return next((draft.id for draft in same if draft.case_id == started[CASE_KEY]), None)
 
 
 @router.get("/interview/{draft_id}")

@@ -503,6 +503,8 @@ def test_deleting_a_case_deletes_the_unfinished_interview_completing_it(client: 
     case_id, page = import_case(client, text.encode())
     started = post_form(client, f"/cases/{case_id}/fill", page, {"question": "reporter.phone"})
     url = started.headers["location"]
+    again = post_form(client, f"/cases/{case_id}/fill", page, {"question": "reporter.phone"})
+    assert again.headers["location"] == url  # the same link again: back to that draft, not a second one
     [item] = draft_items(client)
     title = web_app.state.store.get_case(case_id).title
     assert f"补充案件：{title}" in text_of(item)
