@@ -15,6 +15,7 @@ MESSAGES = {
     "too_large": "the file is larger than the limit of {limit} bytes",
     "bad_file": "the file cannot be stored: {reason}",
     "edit_failed": "the case file cannot be changed that way ({code})",
+    "in_use": "the case file still names this evidence file ({evidence_id}): remove its item first",
 }
 """English messages by code (the web layer translates the code; these are for logs and the terminal)."""
 
@@ -28,7 +29,7 @@ class StoreError(Exception):
     ``revision``), ``missing_driver`` (psycopg not installed), ``unavailable`` (the database cannot be reached
     or opened), ``too_large`` (``limit`` in bytes), ``bad_file`` (an unusable file name) and ``edit_failed``
     (``jubao.case_edit.EditError``: its ``code`` and ``params`` are in ``params["code"]`` and
-    ``params["params"]``)."""
+    ``params["params"]``) and ``in_use`` (an evidence file the case file still names: ``evidence_id``)."""
 
     def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code

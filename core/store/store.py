@@ -141,6 +141,14 @@ class EvidenceFile:
         """The path the case file names it by, relative to the case's directory: ``evidence/<name>``."""
         return f"{EVIDENCE_DIR}/{self.stored_path.name}"
 
+    def named_by(self, case: Case) -> bool:
+        """Whether ``case`` names this file: its item (``evidence_id``) is there and points at it. An item edited
+        out of the case file leaves its file kept, cited by no document, until that copy is deleted."""
+        return any(
+            item.id == self.evidence_id and _evidence_file_name(item.path) == self.stored_path.name
+            for item in case.evidence
+        )
+
 
 @dataclass(frozen=True)
 class DraftFile:
@@ -428,6 +436,34 @@ class Store:
             if row is None or row.case_id != case_id:
                 raise StoreError("not_found", kind="evidence file")
             return self._evidence_file(row).stored_path
+
+    def delete_evidence_file(self, case_id: str, file_id: str) -> None:
+        """Delete a kept evidence file the case file no longer names (its item was edited out: an upload of the
+        wrong file, say). ``StoreError("in_use")`` while the case file still names it — remove its item first, so
+        that no document cites a file that is gone; ``not_found`` for an unknown id."""
+        _check_id(case_id, "case")
+        _check_id(file_id, "evidence file")
+        trash: Path | None = None
+        try:
+            with self._write() as session:
+                case_row = _locked_case(session, case_id)
+                row = session.get(EvidenceFileRow, file_id)
+                if row is None or row.case_id != case_id:
+                    raise StoreError("not_found", kind="evidence file")
+                kept = self._evidence_file(row)
+                if kept.named_by(parse_case_text(case_row.text, source=EDIT_SOURCE)):
+                    raise StoreError("in_use", evidence_id=kept.evidence_id)
+                session.delete(row)
+                session.flush()
+                if kept.stored_path.exists():
+                    trash = kept.stored_path.with_name(f".deleting-{file_id}")
+                    kept.stored_path.rename(trash)
+        except BaseException:
+            if trash is not None:
+                trash.rename(kept.stored_path)
+            raise
+        if trash is not None:
+            trash.unlink()
 
     # --- the web interview's drafts -----------------------------------------------------------------------------------
 

@@ -400,6 +400,23 @@ def add_evidence(
     return model_response(answer, status=201, headers={"Location": location})
 
 
+@router.delete(
+    "/{case_id}/evidence/{file_id}",
+    operation_id="deleteEvidenceFile",
+    tags=[TAG],
+    summary="Delete a kept evidence file the case file no longer names",
+    description="For a copy whose evidence item was edited out of the case file (an upload of the wrong file). "
+    "While the case file still names it (an item with its id whose `path` is this file) the answer is 409 "
+    "`in_use`: remove the item first (`PUT`), so that no document cites a file that is gone.",
+    status_code=204,
+    response_class=_ProblemMedia,
+    responses=problem_responses(404, 409, 503),
+)
+def delete_evidence(*, case_id: CaseId, file_id: FileId, store: StoreDep) -> Response:
+    store.delete_evidence_file(case_id, file_id)
+    return Response(status_code=204)
+
+
 @router.get(
     "/{case_id}/evidence/{file_id}",
     operation_id="getEvidenceFile",

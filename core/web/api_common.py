@@ -222,7 +222,8 @@ _EDIT_CODES = frozenset(
 
 
 def store_problem(error: StoreError, lang: Lang) -> Response:
-    """A ``StoreError`` as a problem: 404, 409, 413, 422 or 503 (never the driver's message: it may quote SQL)."""
+    """A ``StoreError`` as a problem: 404, 409 (``conflict``, ``in_use``), 413, 422 or 503 (never the driver's
+    message: it may quote SQL)."""
     params = error.params
     if error.code == "not_found":
         key = "api.not_found_evidence" if params.get("kind") == "evidence file" else "api.not_found_case"
@@ -233,6 +234,8 @@ def store_problem(error: StoreError, lang: Lang) -> Response:
             "conflict",
             wt("api.conflict", lang, current=params.get("current", "?"), expected=params.get("expected", "?")),
         )
+    if error.code == "in_use":
+        return problem_response(409, "in_use", wt("api.evidence_in_use", lang, id=params.get("evidence_id", "?")))
     if error.code == "too_large":
         limit = params.get("limit")
         shown = f"{int(limit) // (1024 * 1024)} MiB" if isinstance(limit, int) else "?"
@@ -253,7 +256,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "The request cannot be used (e.g. a malformed If-Match).",
         404: "No such case (or evidence file).",
-        409: "The case changed since the revision you edited.",
+        409: "The case changed since the revision you edited (or, deleting an evidence file, the case file still "
+        "names it).",
         413: "The body is larger than the server's limit.",
         415: "The body's content type is not one this endpoint takes.",
         422: "The case, or the request, is not valid: every problem, located.",

@@ -16,13 +16,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from jubao.case import Case, Evidence
+from jubao.case import Case
 from jubao.case_edit import parse_day
 from jubao.documents import DocumentsError
 from jubao.i18n import Lang
 from jubao.loading import CaseFileError
 from jubao.problems import Problem
-from jubao.store import EvidenceFile, Store, StoredCase, StoreError
+from jubao.store import Store, StoredCase, StoreError
 from jubao.vocabulary import EvidenceKind
 from jubao.web.page_interview import can_rerun, draft_rows
 from jubao.web.page_support import (
@@ -187,8 +187,8 @@ def _case_page(request: Request, stored: StoredCase, *, status: int = 200, error
                 "sha256": e.sha256,
                 "size": e.size,
                 "received_at": e.received_at,
-                "description": items[e.evidence_id].description if _names(items, e) else "",
-                "detached": not _names(items, e),
+                "description": items[e.evidence_id].description if e.named_by(case) else "",
+                "detached": not e.named_by(case),
             }
             for e in evidence
         ],
@@ -215,13 +215,6 @@ def _day_field(form: FormData, name: str) -> date | None:
         return parse_day(text)
     except ValueError:
         return None
-
-
-def _names(items: dict[str, Evidence], kept: EvidenceFile) -> bool:
-    """Whether the case file still names this kept file: its item is there and points at it. (An item edited out
-    of the case file leaves its file kept; documents cite only what the case file names.)"""
-    item = items.get(kept.evidence_id)
-    return item is not None and item.path == kept.path
 
 
 @router.post("/cases/{case_id}/filings")
@@ -381,6 +374,47 @@ def evidence_file(request: Request, case_id: str, file_id: str) -> Response:
     if not path.is_file():
         return not_found(request)
     return FileResponse(path, filename=name, media_type="application/octet-stream")
+
+
+@router.get("/cases/{case_id}/evidence/{file_id}/delete")
+def evidence_delete_page(request: Request, case_id: str, file_id: str) -> Response:
+    """Asked before a kept copy is deleted; offered only for a copy the case file no longer names."""
+    stored = _get(request, case_id)
+    kept = _kept(request, case_id, file_id) if stored is not None else None
+    if stored is None or kept is None:
+        return not_found(request)
+    return render(request, "evidence_delete.html", case=stored, file=kept, title=stored.title)
+
+
+@router.post("/cases/{case_id}/evidence/{file_id}/delete")
+@closes_form
+async def evidence_delete(request: Request, case_id: str, file_id: str) -> Response:
+    """Delete the copy (after the confirmation page, like deleting a case)."""
+    await check_csrf(request)
+    form = await request.form()
+    if form_text(form, "confirm") != "yes":
+        return redirect(f"/cases/{case_id}/evidence/{file_id}/delete")
+    return await in_thread(_evidence_delete, request, case_id, file_id)
+
+
+def _evidence_delete(request: Request, case_id: str, file_id: str) -> Response:
+    lang = lang_of(request)
+    try:
+        _store(request).delete_evidence_file(case_id, file_id)
+    except StoreError as refused:
+        if refused.code == "not_found":
+            return not_found(request)
+        flash(request, tr(f"page.store.{refused.code}", lang, id=refused.params.get("evidence_id", "")), "error")
+    else:
+        flash(request, tr("page.evidence.deleted", lang))
+    return redirect(f"/cases/{case_id}#evidence")
+
+
+def _kept(request: Request, case_id: str, file_id: str) -> Any:
+    try:
+        return next((e for e in _store(request).evidence_files(case_id) if e.id == file_id), None)
+    except StoreError:
+        return None
 
 
 # --- documents ---------------------------------------------------------------------------------------------------

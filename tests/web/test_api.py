@@ -370,6 +370,14 @@ def test_evidence_files_are_kept_with_their_sha256(client: httpx.Client) -> None
                                                                                      "description": "x"})  # fmt: skip
     problem(bad_kind, 422, "invalid_request")
     problem(client.get(f"{url}/evidence/{'0' * 32}"), 404, "not_found")
+    in_use = problem(client.delete(uploaded.headers["location"]), 409, "in_use")  # the case file names it
+    assert file["evidence_id"] in in_use["title"]
+    assert client.get(uploaded.headers["location"]).content == data
+    original = POLICE_EXAMPLE.read_bytes()  # the item edited out again: now the copy can be deleted
+    assert client.put(url, content=original, headers={**YAML, "If-Match": f'"{detail["revision"]}"'}).status_code == 200
+    assert client.delete(uploaded.headers["location"]).status_code == 204
+    problem(client.get(uploaded.headers["location"]), 404, "not_found")
+    assert client.get(f"{url}/evidence").json()["evidence"] == []
     assert client.delete(url).status_code == 204
 
 

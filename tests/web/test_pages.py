@@ -397,6 +397,19 @@ def test_a_kept_file_the_case_file_no_longer_names_is_marked_not_described_as_an
     assert "第二张截图" not in one  # the item edited out is not taken for the new one
     assert not marked(two, "evidence-detached")
     assert "第二张截图" in two
+    assert marked(one, "evidence-delete")  # a detached copy can be deleted (after asking); a cited one cannot
+    assert not marked(two, "evidence-delete")
+    delete_url = re.search(r'href="([^"]+/delete)" data-testid="evidence-delete"', one).group(1)  # type: ignore[union-attr]
+    download = re.search(r'href="(/cases/[0-9a-f]{32}/evidence/[0-9a-f]{32})"', one).group(1)  # type: ignore[union-attr]
+    ask = client.get(delete_url)
+    assert marked(ask.text, "evidence-delete-confirm")
+    assert client.get(download).content == b"one"  # asking deleted nothing
+    done = post_form(client, delete_url, ask.text, {"confirm": "yes"})
+    assert done.headers["location"] == f"/cases/{case_id}#evidence"
+    assert client.get(download).status_code == 404
+    page = client.get(f"/cases/{case_id}").text
+    assert "one.png" not in page
+    assert "two.png" in page
 
 
 def test_missing_field_links_lead_to_the_question_that_fills_them(client: TestClient) -> None:
@@ -539,7 +552,8 @@ def test_a_form_post_without_its_csrf_token_is_refused(client: TestClient) -> No
     case_id, _page = import_case(client, EXAMPLE.read_bytes())
     for path, data in ((f"/cases/{case_id}/filings", {"channel": "police", "filed_on": "2026-11-01"}),
                        (f"/cases/{case_id}/delete", {"confirm": "yes"}), ("/lang", {"lang": "en", "next": "/"}),
-                       ("/interview/new", {})):  # fmt: skip
+                       ("/interview/new", {}), (f"/interview/{'f' * 32}/discard", {"next": "/"}),
+                       (f"/cases/{case_id}/evidence/{'e' * 32}/delete", {"confirm": "yes"})):  # fmt: skip
         assert client.post(path, data=data, follow_redirects=False).status_code == 403, path
     assert client.get(f"/cases/{case_id}").status_code == 200
 

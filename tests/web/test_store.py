@@ -344,6 +344,33 @@ def test_an_evidence_id_is_not_given_again_while_a_file_kept_under_it_remains(st
     ]
 
 
+def test_a_kept_copy_is_deleted_only_once_the_case_file_no_longer_names_it(store: Store) -> None:
+    """An upload of the wrong file: its item is edited out, then its copy can go — never while a document could
+    still cite it."""
+    case = store.create_case(COMMENTED)
+    _, wrong = store.add_evidence(case.id, file_name="wrong.png", data=upload(b"w"), kind="app_screenshot",
+                                  description="传错的截图", max_bytes=LIMIT, today=TODAY)  # fmt: skip
+    _, right = store.add_evidence(case.id, file_name="right.png", data=upload(b"r"), kind="app_screenshot",
+                                  description="截图", max_bytes=LIMIT, today=TODAY)  # fmt: skip
+    with pytest.raises(StoreError, match="in_use") as refused:
+        store.delete_evidence_file(case.id, wrong.id)
+    assert refused.value.params == {"evidence_id": "E2"}
+    assert wrong.stored_path.read_bytes() == b"w"
+    assert len(store.evidence_files(case.id)) == 2
+    without_wrong = add_evidence_item(COMMENTED, {"id": "E3", "kind": "app_screenshot", "description": "截图",
+                                                  "path": right.path, "sha256": right.sha256}).text  # fmt: skip
+    store.replace_case(case.id, without_wrong)
+    store.delete_evidence_file(case.id, wrong.id)
+    assert not wrong.stored_path.exists()
+    assert store.evidence_files(case.id) == [right]
+    assert sorted(p.name for p in right.stored_path.parent.iterdir()) == ["right.png"]  # nothing half-deleted
+    assert store.get_case(case.id).text == without_wrong
+    with pytest.raises(StoreError, match="in_use"):
+        store.delete_evidence_file(case.id, right.id)
+    with pytest.raises(StoreError, match="not_found"):
+        store.delete_evidence_file(case.id, wrong.id)
+
+
 def test_a_second_file_of_the_same_name_never_overwrites_the_first(store: Store) -> None:
     case = store.create_case(COMMENTED)
     _, first = store.add_evidence(case.id, file_name="截图.png", data=upload(b"one"), kind="chat_screenshot",
