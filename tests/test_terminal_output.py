@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jubao import Text
+from jubao.cli import terminal
 from jubao.cli.main import cli
 from jubao.cli.terminal import json_terminal_safe, terminal_safe
 from tests.conftest import EXAMPLES
@@ -82,6 +83,19 @@ def test_json_stays_the_same_data(text: str) -> None:
     assert json.loads(safe) == value
     assert FORBIDDEN.search(safe) is None
     assert re.search("[\ud800-\udfff]", safe) is None
+
+
+def test_printable_text_is_never_changed() -> None:
+    """Both functions return printable text (``str.isprintable``) without looking further: that is safe only
+    while every character their patterns look for is unprintable. Checked over the whole of Unicode, so widening
+    a pattern to a printable character fails here instead of being skipped by the shortcut."""
+    every = "".join(chr(code) for code in range(0x110000))
+    for pattern in (terminal._UNSAFE, terminal._JSON_UNSAFE):
+        found = pattern.findall(every)
+        assert len(found) > 2048  # C0, DEL, C1, bidi controls, separators and all surrogates
+        assert [char for char in found if char.isprintable()] == []
+    assert json_terminal_safe("付款\u3000期限") == "付款\u3000期限"  # unprintable, so checked in full, and kept
+    assert json_terminal_safe("付款\u3000期限\u202e") == "付款\u3000期限\\u202e"
 
 
 # --- the CLI on a case --------------------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _JSON_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
 
+# Both functions first ask ``str.isprintable()``: every character the patterns above match is a control, format,
+# separator or surrogate character, which that C scan reports as unprintable, so printable text is returned without
+# the regular expression. For a batch's ~23 KB JSON line that halves the check (35 µs instead of 64 µs a case;
+# issue 14). Text that is not printable (an ideographic space U+3000 is enough) takes the regular expression.
+
 
 def terminal_safe(text: str, *, newlines: bool = True) -> str:
     """``text`` without escape sequences, control characters (C0, DEL, C1) or bidi controls; a tab (and a line or
@@ -43,7 +48,7 @@ def terminal_safe(text: str, *, newlines: bool = True) -> str:
     or with ``newlines=False`` (one value inside a line) become spaces."""
     if not newlines:
         text = text.replace("\r\n", " ").replace("\n", " ")
-    if _UNSAFE.search(text) is None:
+    if text.isprintable() or _UNSAFE.search(text) is None:
         return text
     text = _SEQUENCE.sub("", text)
     text = _SURROGATE.sub("\ufffd", text)
@@ -54,7 +59,7 @@ def json_terminal_safe(text: str) -> str:
     """JSON text with every character ``terminal_safe`` would drop written as a ``\\uXXXX`` escape: the same JSON
     value, nothing a terminal acts on. (Such characters can only be inside JSON strings, where the escape means
     the same; the whitespace between tokens is left alone.)"""
-    if _JSON_UNSAFE.search(text) is None:
+    if text.isprintable() or _JSON_UNSAFE.search(text) is None:
         return text
     return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
