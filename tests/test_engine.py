@@ -3,11 +3,13 @@ errors as jubao's own exceptions, and resources released."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -57,6 +59,27 @@ def test_thread_pool_gives_the_same_results_as_serial(engine: Engine) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda case: engine.evaluate(case, today=TODAY), cases))
     assert parallel == serial
+
+
+def test_a_long_running_engine_does_not_grow_with_the_cases_it_has_seen() -> None:
+    """``jubao serve`` and batch workers keep one engine for their whole life: what it shares between cases must
+    depend on the rule set, not on how many different cases it has evaluated. (Whole results keyed by every rule
+    that fired grew ~9 KB with nearly every new case, to ~400 MiB.)"""
+    first, second = list(random_cases(400, seed=404)), list(random_cases(400, seed=405))
+    with Engine() as engine:
+        for case in first:
+            engine.evaluate(case, today=TODAY)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.take_snapshot()
+            for case in second:
+                engine.evaluate(case, today=TODAY)
+            gc.collect()
+            grown = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename"))
+        finally:
+            tracemalloc.stop()
+    assert grown < 256 * 1024, f"{grown / 1024:.0f} KiB kept after 400 new cases"
 
 
 def test_durable_agrees_with_the_python_oracle_on_random_cases(engine: Engine) -> None:
