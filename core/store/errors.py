@@ -12,6 +12,8 @@ MESSAGES = {
     "unsupported_db": "the database {reason}",
     "missing_driver": "PostgreSQL needs the psycopg driver: pip install 'jubao[postgresql]'",
     "unavailable": "the database cannot be used: {reason}",
+    "disk_full": "there is no space left to store it: {reason}",
+    "cannot_write": "the data directory cannot be written: {reason}",
     "too_large": "the file is larger than the limit of {limit} bytes",
     "bad_file": "the file cannot be stored: {reason}",
     "edit_failed": "the case file cannot be changed that way ({code})",
@@ -27,7 +29,9 @@ class StoreError(Exception):
     ``case``, ``draft`` or ``evidence file``), ``conflict`` (``expected_revision`` is stale: ``current`` and
     ``expected``), ``bad_url``, ``unsupported_db`` (an unknown backend, or a schema newer than this jubao:
     ``revision``), ``missing_driver`` (psycopg not installed), ``unavailable`` (the database cannot be reached
-    or opened), ``too_large`` (``limit`` in bytes), ``bad_file`` (an unusable file name) and ``edit_failed``
+    or opened), ``disk_full`` (no space or quota left on the disk, or the database is at its size limit: freeing
+    space helps, waiting does not), ``cannot_write`` (the data directory refused a file: ``reason`` is the system's
+    words, never a path), ``too_large`` (``limit`` in bytes), ``bad_file`` (an unusable file name) and ``edit_failed``
     (``jubao.case_edit.EditError``: its ``code`` and ``params`` are in ``params["code"]`` and
     ``params["params"]``) and ``in_use`` (an evidence file the case file still names: ``evidence_id``)."""
 

@@ -14,6 +14,7 @@ directory is ever touched, and ``wipe`` removes exactly what the store made.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.util
 import json
 import os
@@ -193,6 +194,8 @@ class Store:
             if backend == "sqlite" and target.database:
                 files.make_dir(Path(target.database).parent)
         except OSError as error:
+            if error.errno in DISK_FULL_ERRNOS:
+                raise StoreError("disk_full", reason=error.strerror or "ENOSPC") from None
             raise StoreError("unavailable", reason=f"cannot create the data directory ({error.strerror})") from None
         engine = _engine(target, backend)
         try:
@@ -299,8 +302,10 @@ class Store:
                 if session.execute(delete(CaseRow).where(CaseRow.id == case_id)).rowcount == 0:  # type: ignore[attr-defined]
                     raise StoreError("not_found", kind="case")
                 if directory.exists():
-                    trash = directory.with_name(f".deleting-{case_id}-{uuid.uuid4().hex[:8]}")
-                    directory.rename(trash)
+                    aside = directory.with_name(f".deleting-{case_id}-{uuid.uuid4().hex[:8]}")
+                    with _files_on_error():
+                        directory.rename(aside)
+                    trash = aside
         except BaseException:
             if trash is not None:
                 trash.rename(directory)
@@ -377,8 +382,9 @@ class Store:
         created: list[Path] = []
         received: files.Received | None = None
         try:
-            created = files.make_dir(directory)
-            received = item = files.receive(directory, safe_name, data, max_bytes=max_bytes)
+            with _files_on_error():
+                created = files.make_dir(directory)
+                received = item = files.receive(directory, safe_name, data, max_bytes=max_bytes)
             with self._write() as session:
                 row = _locked_case(session, case_id)
                 kept = select(EvidenceFileRow.evidence_id).where(EvidenceFileRow.case_id == case_id)
@@ -456,8 +462,10 @@ class Store:
                 session.delete(row)
                 session.flush()
                 if kept.stored_path.exists():
-                    trash = kept.stored_path.with_name(f".deleting-{file_id}")
-                    kept.stored_path.rename(trash)
+                    aside = kept.stored_path.with_name(f".deleting-{file_id}")
+                    with _files_on_error():
+                        kept.stored_path.rename(aside)
+                    trash = aside
         except BaseException:
             if trash is not None:
                 trash.rename(kept.stored_path)
@@ -536,7 +544,8 @@ class Store:
             if session.get(DraftRow, draft_id) is None:
                 raise StoreError("not_found", kind="draft")
         path = self._draft_path(draft_id)
-        files.make_dir(path)
+        with _files_on_error():
+            files.make_dir(path)
         return path
 
     def add_draft_file(self, draft_id: str, *, file_name: str, data: BinaryIO, max_bytes: int) -> DraftFile:
@@ -545,9 +554,11 @@ class Store:
         The interview puts ``DraftFile.path`` and ``sha256`` in the evidence item; ``finish_draft`` records it."""
         safe_name = files.safe_file_name(file_name)
         directory = self.draft_dir(draft_id) / EVIDENCE_DIR
-        created = files.make_dir(directory)
+        with _files_on_error():
+            created = files.make_dir(directory)
         try:
-            received = files.receive(directory, safe_name, data, max_bytes=max_bytes)
+            with _files_on_error():
+                received = files.receive(directory, safe_name, data, max_bytes=max_bytes)
         except BaseException:
             files.remove_empty(created)
             raise
@@ -585,8 +596,9 @@ class Store:
                 stored = _stored(row)
                 if source.exists():
                     target = self._case_path(row.id)
-                    files.make_dir(target.parent)
-                    source.rename(target)
+                    with _files_on_error():
+                        files.make_dir(target.parent)
+                        source.rename(target)
                     moved = target
         except BaseException:
             if moved is not None:
@@ -856,13 +868,43 @@ def _sqlite_begin(connection: Connection) -> None:
 @contextlib.contextmanager
 def _unavailable_on_error() -> Iterator[None]:
     """A database that cannot be reached, is locked for too long or is no database: ``StoreError("unavailable")``
-    with the driver's first line (never a statement's parameters: engines are made with ``hide_parameters``)."""
+    with the driver's first line (never a statement's parameters: engines are made with ``hide_parameters``). A
+    database or disk that is full: ``StoreError("disk_full")`` — waiting will not help, freeing space will."""
     try:
         yield
     except DBAPIError as error:
+        if _is_disk_full(error.orig):
+            raise StoreError("disk_full", reason=_first_line(error.orig)) from None
         if error.connection_invalidated or _is_operational(error):
             raise StoreError("unavailable", reason=_first_line(error.orig)) from None
         raise
+
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+"""No space left on the device, or the user's disk quota used up."""
+
+_SQLITE_FULL = getattr(sqlite3, "SQLITE_FULL", 13)
+_POSTGRESQL_DISK_FULL = "53100"
+"""SQLSTATE ``disk_full`` (class 53, insufficient resources)."""
+
+
+def _is_disk_full(error: BaseException | None) -> bool:
+    """SQLite's ``SQLITE_FULL`` (the disk, or the database's page limit) or PostgreSQL's ``disk_full``."""
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", None) == _SQLITE_FULL
+    return getattr(error, "sqlstate", None) == _POSTGRESQL_DISK_FULL
+
+
+@contextlib.contextmanager
+def _files_on_error() -> Iterator[None]:
+    """Writing in the data directory failed: ``StoreError("disk_full")`` when there is no space (or quota) left,
+    else ``StoreError("cannot_write")`` — with the system's words for it, never a path (a path holds an uploaded
+    file's name)."""
+    try:
+        yield
+    except OSError as error:
+        code = "disk_full" if error.errno in DISK_FULL_ERRNOS else "cannot_write"
+        raise StoreError(code, reason=error.strerror or type(error).__name__) from None
 
 
 def _is_operational(error: DBAPIError) -> bool:

@@ -222,8 +222,8 @@ _EDIT_CODES = frozenset(
 
 
 def store_problem(error: StoreError, lang: Lang) -> Response:
-    """A ``StoreError`` as a problem: 404, 409 (``conflict``, ``in_use``), 413, 422 or 503 (never the driver's
-    message: it may quote SQL)."""
+    """A ``StoreError`` as a problem: 404, 409 (``conflict``, ``in_use``), 413, 422, 503 or 507 (``disk_full``)
+    (never the driver's message: it may quote SQL)."""
     params = error.params
     if error.code == "not_found":
         key = "api.not_found_evidence" if params.get("kind") == "evidence file" else "api.not_found_case"
@@ -247,6 +247,10 @@ def store_problem(error: StoreError, lang: Lang) -> Response:
         inner = params.get("params") or {}
         text = wt(f"api.edit.{code}", lang, **inner) if code in _EDIT_CODES else wt("api.edit.other", lang, code=code)
         return problem_response(422, "edit_failed", text, problems=[whole_body_item(code or "edit_failed", text)])
+    if error.code == "disk_full":
+        return problem_response(507, "disk_full", wt("api.disk_full", lang))
+    if error.code == "cannot_write":
+        return problem_response(503, "cannot_write", wt("api.cannot_write", lang, reason=params.get("reason", "?")))
     return problem_response(503, "unavailable", wt("api.unavailable", lang))
 
 
@@ -261,11 +265,14 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         413: "The body is larger than the server's limit.",
         415: "The body's content type is not one this endpoint takes.",
         422: "The case, or the request, is not valid: every problem, located.",
-        503: "The database cannot be used right now.",
+        503: "The database (or the data directory) cannot be used right now; nothing was changed.",
+        507: "There is no space left to store it (the disk, a disk quota, or the database's size limit); nothing "
+        "was changed. Freeing space helps; trying again as it is does not.",
     }
+    store = {507} if 503 in statuses else set()  # an endpoint that uses the store can meet a full disk
     return {
         status: {"description": described[status], "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}}
-        for status in sorted({*statuses, 422})
+        for status in sorted({*statuses, 422, *store})
     }
 
 

@@ -29,6 +29,7 @@ from typing import Any
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 
+from jubao.store.errors import StoreError
 from jubao.web.i18n import request_lang, wt
 from jubao.web.problems import problem_response
 from jubao.web.settings import WebSettings
@@ -248,10 +249,22 @@ class Guard:
     def _internal(self, connection: HTTPConnection, error: Exception) -> Response:
         lang = request_lang(connection, self.settings.lang)
         api = connection.url.path.startswith("/api/")
+        if isinstance(error, StoreError) and error.code in _STORE_TROUBLE:
+            # Not jubao's fault, and "report this error" would mislead: say what is wrong with the disk or database.
+            status, key = _STORE_TROUBLE[error.code]
+            return _refuse(api, status, error.code, wt(key, lang, reason=error.params.get("reason", "?")))
         return _refuse(api, 500, "internal_error", wt("security.internal", lang, kind=type(error).__name__))
 
 
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS)
+
+_STORE_TROUBLE = {
+    "disk_full": (507, "api.disk_full"),
+    "cannot_write": (503, "api.cannot_write"),
+    "unavailable": (503, "api.unavailable"),
+}
+"""Store errors a page did not handle itself that are about the machine, not a defect: their status and message
+(the same as the HTTP API's for them)."""
 
 
 def session_cookie(session: str) -> bytes:

@@ -29,6 +29,7 @@ from jubao.i18n import _flatten
 from jubao.loading import parse_case_text
 from jubao.web.app import create_app
 from jubao.web.settings import WebSettings
+from tests.web.conftest import SMALL_DISK_BYTES, fill_disk
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "credit-card-employer.yaml"
@@ -442,6 +443,44 @@ def test_missing_field_links_lead_to_the_question_that_fills_them(client: TestCl
     assert exported.replace(added[0] + "\n", "", 1) == text
     assert parse_case_text(exported).reporter.phone is not None
     assert 'data-path="reporter.phone"' not in client.get(f"/cases/{case_id}").text
+
+
+def test_a_full_disk_is_named_on_the_page_and_in_the_api_and_nothing_is_kept(small_disk: Path) -> None:
+    """On a full disk the person is told the disk is full (free space, then try again) — on the evidence form, on
+    an import, and to a tool by the HTTP API (507 ``disk_full``) — never "jubao went wrong, report it"."""
+    app = create_app(WebSettings(data_dir=small_disk / "data"))
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            case_id, page = import_case(client, EXAMPLE.read_bytes())
+            video = b"v" * (SMALL_DISK_BYTES + 1)
+            refused = post_form(client, f"/cases/{case_id}/evidence", page,
+                                {"kind": "recording", "description": "通话录像"},
+                                files={"file": ("通话录像.mp4", video, "video/mp4")})  # fmt: skip
+            assert refused.status_code == 422
+            assert "磁盘空间已满，文件没有保存" in text_of(refused.text)
+            api = client.post(f"/api/v1/cases/{case_id}/evidence", data={"kind": "recording", "description": "录像"},
+                              files={"file": ("通话录像.mp4", video, "video/mp4")})  # fmt: skip
+            assert (api.status_code, api.json()["code"]) == (507, "disk_full")
+            assert "磁盘空间已满" in api.json()["title"]
+            assert [p.name for p in small_disk.rglob("*.mp4")] == []
+
+            big = EXAMPLE.read_bytes() + ("# " + "很长的备注" * 60_000 + "\n").encode()
+            filler = fill_disk(small_disk)
+            home = client.get("/")
+            imported = post_form(client, "/import", home.text, files={"file": ("case.yaml", big, "application/yaml")})
+            assert imported.status_code == 507
+            assert "磁盘空间已满" in text_of(imported.text)
+            assert "内部出错" not in text_of(imported.text)
+            created = client.post("/api/v1/cases", content=big, headers={"Content-Type": "application/yaml"})
+            assert (created.status_code, created.json()["code"]) == (507, "disk_full")
+            assert [c["id"] for c in client.get("/api/v1/cases").json()["cases"]] == [case_id]
+
+            filler.unlink()
+            again = client.post("/api/v1/cases", content=big, headers={"Content-Type": "application/yaml"})
+            assert again.status_code == 201
+    finally:
+        app.state.store.close()
+        app.state.service.close()
 
 
 def test_the_documents_download_as_one_zip_and_one_by_one(client: TestClient) -> None:

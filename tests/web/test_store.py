@@ -37,6 +37,7 @@ from jubao.loading import CaseFileError
 from jubao.store import Store, StoreError, default_data_dir, default_url
 from jubao.store.migrate import head_revision
 from jubao.store.models import Base
+from tests.web.conftest import SMALL_DISK_BYTES, fill_disk
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -369,6 +370,34 @@ def test_a_kept_copy_is_deleted_only_once_the_case_file_no_longer_names_it(store
         store.delete_evidence_file(case.id, right.id)
     with pytest.raises(StoreError, match="not_found"):
         store.delete_evidence_file(case.id, wrong.id)
+
+
+def test_a_full_disk_is_named_as_such_nothing_is_half_kept_and_freeing_space_is_enough(small_disk: Path) -> None:
+    """A victim's laptop fills up (videos of the calls, say). The store must say the disk is full — not "try again
+    later", which never helps — keep nothing half-written, and work again once space is freed."""
+    data = small_disk / "data"
+    big_case = COMMENTED + "# " + "很长的备注" * 60_000 + "\n"  # ~900 KB: more pages than SQLite has to spare
+    with Store.open(data_dir=data) as store:
+        case = store.create_case(COMMENTED)
+        video = upload(b"v" * (SMALL_DISK_BYTES + 1))
+        with pytest.raises(StoreError) as refused:
+            store.add_evidence(case.id, file_name="通话录像.mp4", data=video, kind="recording", description="录像",
+                               max_bytes=2 * SMALL_DISK_BYTES, today=TODAY)  # fmt: skip
+        assert refused.value.code == "disk_full"
+        assert store.evidence_files(case.id) == []
+        assert [p.name for p in data.rglob("*.mp4")] == []  # the partial copy was removed
+        assert store.get_case(case.id).text == COMMENTED
+
+        filler = fill_disk(small_disk)
+        with pytest.raises(StoreError) as refused:
+            store.create_case(big_case)
+        assert refused.value.code == "disk_full"
+        assert [c.id for c in store.list_cases()] == [case.id]
+
+        filler.unlink()
+        again = store.create_case(big_case)
+        assert store.get_case(again.id).text == big_case
+        assert len(store.list_cases()) == 2
 
 
 def test_a_second_file_of_the_same_name_never_overwrites_the_first(store: Store) -> None:
