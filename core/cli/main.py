@@ -9,6 +9,7 @@ new subcommand goes there, with its one-line help), so ``jubao --version`` and `
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -144,12 +145,37 @@ class JubaoGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise  # click reports these itself (a closed pipe, as in `jubao … | head`, exits quietly)
+        except OSError as exc:
+            if exc.errno not in NO_SPACE_ERRNOS or state().debug:
+                raise
+            # Commands report the files they write themselves; what reaches here is their output (`> file` on a
+            # full disk). That is the disk, not a defect in jubao: say so, and that the output is incomplete.
+            _stop_writing_stdout()
+            click.echo("✗ " + state().t("cli.output_no_space", reason=exc.strerror or "ENOSPC"), err=True)
+            ctx.exit(EXIT_INTERNAL_ERROR)
         except Exception as exc:
             current = state()
             if current.debug:
                 raise
             click.echo(_internal_error_sentence(current, exc), err=True)
             ctx.exit(EXIT_INTERNAL_ERROR)
+
+
+NO_SPACE_ERRNOS = frozenset(
+    code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None), getattr(errno, "EFBIG", None)) if code is not None
+)
+"""No space left on the device, the disk quota used up, or a file larger than the system allows."""
+
+
+def _stop_writing_stdout() -> None:
+    """Send what standard output still buffers to the null device: flushing it at exit would fail again (and print
+    Python's own "Exception ignored" lines)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests, embedding): nothing will flush to disk
+        pass
 
 
 def _internal_error_sentence(current: CliState, exc: Exception) -> str:
@@ -221,4 +247,22 @@ def main() -> None:
     if message:
         click.echo(message, err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
-    cli(prog_name="jubao")
+    try:
+        cli(prog_name="jubao")
+    except OSError as exc:  # output written before any command ran (--version, --help) to a full disk
+        if exc.errno not in NO_SPACE_ERRNOS:
+            raise
+        _stop_writing_stdout()
+        lang = "en" if _requested_lang(sys.argv[1:]) == "en" else "zh"
+        click.echo("✗ " + CliState(lang=lang, debug=False).t("cli.output_no_space", reason=exc.strerror), err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+
+
+def _requested_lang(args: list[str]) -> str:
+    """The language ``--lang`` or the environment asks for, read without click (its context is gone)."""
+    for index, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1].lower()
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1].lower()
+    return os.environ.get(ENV_VAR, DEFAULT_LANG).lower()
