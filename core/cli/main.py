@@ -21,7 +21,7 @@ import click
 from jubao._compat import unsupported_python_message
 from jubao._version import __version__
 from jubao.cli.state import CliState, state
-from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS
+from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS, Lang
 
 EXIT_INTERNAL_ERROR = 1
 EXIT_INVALID = 2
@@ -253,7 +253,7 @@ def main() -> None:
         if exc.errno not in NO_SPACE_ERRNOS:
             raise
         _stop_writing_stdout()
-        lang = "en" if _requested_lang(sys.argv[1:]) == "en" else "zh"
+        lang: Lang = "en" if _requested_lang(sys.argv[1:]) == "en" else "zh"
         click.echo("✗ " + CliState(lang=lang, debug=False).t("cli.output_no_space", reason=exc.strerror), err=True)
         sys.exit(EXIT_INTERNAL_ERROR)
 
