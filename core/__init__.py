@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from jubao._version import __version__
 
 if TYPE_CHECKING:
-    from jubao.batch import BatchResult, evaluate_many
+    from jubao.batch import BatchResult, WorkerLost, evaluate_many
     from jubao.case import (
         CarrierComplaint,
         Case,
@@ -166,6 +166,7 @@ _EXPORTS: dict[str, str] = {
     "Engine": "jubao.engine",
     "evaluate_many": "jubao.batch",
     "BatchResult": "jubao.batch",
+    "WorkerLost": "jubao.batch",
     "CarrierAppeal": "jubao.features",
     "carrier_appeal": "jubao.features",
     "Episode": "jubao.features",
@@ -416,6 +417,7 @@ __all__ = [
     "Verification",
     "Want",
     "WhyNot",
+    "WorkerLost",
     "__version__",
     "anonymised_incidents",
     "blank",

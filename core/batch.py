@@ -24,6 +24,7 @@ state and threads do not survive. Workers load the installed plugins (entry poin
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -35,6 +36,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -363,7 +365,9 @@ def evaluate_many(
     stop after the first case with problems (its result is the last one yielded). ``engine``: evaluate with this
     engine (``jobs=1`` only; it is not closed); otherwise an engine is built from the installed plugins minus
     ``disabled_plugins`` (``strict_plugins``: as for ``load_plugins``). ``chunk_size``: cases sent to a worker at
-    once. An error that is not a problem of the case (a bug) is raised, and stops the batch.
+    once. An error that is not a problem of the case (a bug) is raised, and stops the batch; so does a worker
+    process that ends while evaluating (killed, e.g. by the out-of-memory killer, or crashed): ``WorkerLost``, with
+    how many results were yielded before it (``completed``).
     """
     if jobs < 0:
         raise ValueError(f"jobs must be 0 (all cores) or more, not {jobs}")
@@ -443,6 +447,31 @@ def _in_process(
             own.close()
 
 
+class WorkerLost(RuntimeError):
+    """A worker process of ``evaluate_many(jobs=N)`` ended while evaluating: killed (on Linux the out-of-memory
+    killer sends ``SIGKILL``) or crashed. The batch stops; the ``completed`` results yielded before are whole and
+    in input order, the cases after them were not evaluated. ``signal`` is the signal that ended the worker when it
+    is known (``"SIGKILL"``), else ``None``."""
+
+    def __init__(self, completed: int, signal_name: str | None) -> None:
+        self.completed = completed
+        self.signal = signal_name
+        how = f" by {signal_name}" if signal_name else ""
+        super().__init__(f"a worker process ended{how} after {completed} results; the rest were not evaluated")
+
+
+def _lost_worker_signal(pool: ProcessPoolExecutor) -> str | None:
+    """The signal that ended a worker of a broken pool, best effort (the executor does not say which one died)."""
+    names = []
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        code = getattr(process, "exitcode", None)
+        if isinstance(code, int) and code < 0:
+            with contextlib.suppress(ValueError):
+                names.append(signal.Signals(-code).name)
+    # The executor ends the other workers with SIGTERM once one has died: that one's signal is the other kind.
+    return next((name for name in names if name != "SIGTERM"), names[0] if names else None)
+
+
 def start_method() -> str:
     """How worker processes are started: "forkserver" where the platform has it, else "spawn" (never fork)."""
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -467,18 +496,36 @@ def _in_workers(
         initargs=(disabled, strict, os.getpid()),
     )
     pending: deque[Future[list[BatchResult]]] = deque()
+    completed = 0
+    broken = False
+
+    def submit(chunk: list[_Item]) -> None:
+        nonlocal broken
+        try:
+            pending.append(pool.submit(_evaluate_chunk, chunk, as_of, today))
+        except BrokenProcessPool:  # a worker died: what was evaluated already is still given, then WorkerLost
+            broken = True
+
     try:
         for chunk in itertools.islice(chunks, workers * _PENDING_CHUNKS_PER_JOB):
-            pending.append(pool.submit(_evaluate_chunk, chunk, as_of, today))
+            submit(chunk)
+            if broken:
+                break
         while pending:
-            results = pending.popleft().result()
-            following = next(chunks, None)
+            try:
+                results = pending.popleft().result()
+            except BrokenProcessPool:
+                raise WorkerLost(completed, _lost_worker_signal(pool)) from None
+            following = None if broken else next(chunks, None)
             if following is not None:
-                pending.append(pool.submit(_evaluate_chunk, following, as_of, today))
+                submit(following)
             for result in results:
+                completed += 1
                 yield result
                 if fail_fast and not result.ok:
                     return
+        if broken:
+            raise WorkerLost(completed, _lost_worker_signal(pool))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         items.close()

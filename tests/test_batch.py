@@ -7,10 +7,12 @@ Cases are generated (``jubao.generate``: fictional people and numbers), evaluate
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -390,6 +392,72 @@ def test_workers_end_when_the_command_is_killed() -> None:
     process.kill()
     process.wait()
     process.stdin.close()
+    for _ in range(600):
+        if not _in_session(process.pid):
+            break
+        time.sleep(0.1)
+    assert _in_session(process.pid) == []
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[-1].split()[1])
+    except (OSError, ValueError):
+        return None
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError):
+            fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[-1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_worker_stops_the_batch_after_the_whole_results_saying_why() -> None:
+    """The out-of-memory killer ends a worker with SIGKILL. Every case evaluated before is still written, whole and
+    in order; then the person learns that a worker was killed, how many results there are and what to do — not
+    "internal error, report it" — and no process is left behind."""
+    process = subprocess.Popen(
+        [*_jubao(), "evaluate", "-", "--jobs", "2", "--today", TODAY.isoformat()],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=_environment(),
+    )
+    assert process.stdin is not None
+    cases = generated(80)
+    process.stdin.write("".join(line(data) + "\n" for data in cases[:48]).encode())  # three chunks of 16
+    process.stdin.flush()  # and keep it open: jubao waits for a fourth chunk while its workers do the three
+    workers: list[int] = []
+    for _ in range(600):
+        workers = [pid for pid in _in_session(process.pid) if _parent(_parent(pid) or 0) == process.pid]
+        if len(workers) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(workers) >= 2
+    idle, last = 0, -1
+    for _ in range(1200):  # until the workers have used no CPU for a second: the three chunks are evaluated
+        ticks = _cpu_ticks(workers)
+        idle = idle + 1 if ticks == last and ticks > 0 else 0
+        if idle >= 10:
+            break
+        last = ticks
+        time.sleep(0.1)
+    os.kill(workers[0], signal.SIGKILL)
+    time.sleep(0.5)  # the pool notices before the next chunk is sent
+    out, err = process.communicate("".join(line(data) + "\n" for data in cases[48:]).encode(), timeout=120)
+    stderr = err.decode()
+    assert process.returncode == 1, stderr
+    assert "一个评估进程意外结束（被 SIGKILL 信号结束" in stderr
+    assert "前 48 个案件的结果已经输出，完整可用；其余案件没有评估" in stderr
+    assert "请用更少的进程（例如 --jobs 1）重新运行" in stderr
+    for noise in ("内部出错", "Traceback", "Exception ignored"):
+        assert noise not in stderr
+    assert [row["index"] for row in jsonl(out.decode())] == list(range(48))
     for _ in range(600):
         if not _in_session(process.pid):
             break

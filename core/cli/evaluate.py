@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from jubao.cli.common import EXIT_INVALID, DateParam, problem_line, read_case, stop
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, problem_line, read_case, stop
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
 
@@ -178,6 +178,7 @@ def _evaluate_many(
     from jubao.batch import (  # noqa: PLC0415 - only a batch needs it
         JSONL_SUFFIX,
         JsonLines,
+        WorkerLost,
         available_cores,
         directory_cases,
         evaluate_many,
@@ -231,6 +232,12 @@ def _evaluate_many(
                 if advance is not None:
                     advance()
                 stopped = fail_fast and not result.ok
+    except WorkerLost as lost:
+        # Not the case's fault and usually not jubao's: a worker was killed (most often for memory). Say which
+        # results are good and what to do, instead of "internal error".
+        how = current.t("batch.worker_signal", signal=lost.signal) if lost.signal else ""
+        echo("✗ " + current.t("batch.worker_lost", how=how, done=lost.completed), err=True)
+        raise click.exceptions.Exit(EXIT_FAILED) from None
     finally:
         results.close()
         if engine is not None:
