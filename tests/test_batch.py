@@ -370,20 +370,36 @@ def _in_session(session: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_workers_end_when_the_command_is_killed() -> None:
-    """Killed outright (it cannot stop its pool), ``jubao evaluate --jobs 2`` leaves no worker waiting forever."""
+def _batch_on_open_stdin(cases: list[dict[str, Any]], *, output: int) -> subprocess.Popen[bytes]:
+    """``jubao evaluate - --jobs 2`` in a session of its own, given ``cases`` on a standard input left open: it
+    waits for more cases while its workers evaluate these."""
     process = subprocess.Popen(
         [*_jubao(), "evaluate", "-", "--jobs", "2", "--today", TODAY.isoformat()],
         stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
         env=_environment(),
     )
     assert process.stdin is not None
-    process.stdin.write("".join(line(data) + "\n" for data in generated(40)).encode())
-    process.stdin.flush()  # and keep it open: jubao waits for more cases, its workers are up
+    process.stdin.write("".join(line(data) + "\n" for data in cases).encode())
+    process.stdin.flush()
+    return process
+
+
+def _session_ended(session: int) -> bool:
+    for _ in range(600):
+        if not _in_session(session):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_command_is_killed() -> None:
+    """Killed outright (it cannot stop its pool), ``jubao evaluate --jobs 2`` leaves no worker waiting forever."""
+    process = _batch_on_open_stdin(generated(40), output=subprocess.DEVNULL)
+    assert process.stdin is not None
     for _ in range(600):
         if len(_in_session(process.pid)) >= 4:  # jubao, the forkserver and two workers (and a resource tracker)
             break
@@ -392,11 +408,7 @@ def test_workers_end_when_the_command_is_killed() -> None:
     process.kill()
     process.wait()
     process.stdin.close()
-    for _ in range(600):
-        if not _in_session(process.pid):
-            break
-        time.sleep(0.1)
-    assert _in_session(process.pid) == []
+    assert _session_ended(process.pid)
 
 
 def _parent(pid: int) -> int | None:
@@ -420,18 +432,8 @@ def test_a_killed_worker_stops_the_batch_after_the_whole_results_saying_why() ->
     """The out-of-memory killer ends a worker with SIGKILL. Every case evaluated before is still written, whole and
     in order; then the person learns that a worker was killed, how many results there are and what to do — not
     "internal error, report it" — and no process is left behind."""
-    process = subprocess.Popen(
-        [*_jubao(), "evaluate", "-", "--jobs", "2", "--today", TODAY.isoformat()],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        env=_environment(),
-    )
-    assert process.stdin is not None
     cases = generated(80)
-    process.stdin.write("".join(line(data) + "\n" for data in cases[:48]).encode())  # three chunks of 16
-    process.stdin.flush()  # and keep it open: jubao waits for a fourth chunk while its workers do the three
+    process = _batch_on_open_stdin(cases[:48], output=subprocess.PIPE)  # three chunks of 16; it waits for a fourth
     workers: list[int] = []
     for _ in range(600):
         workers = [pid for pid in _in_session(process.pid) if _parent(_parent(pid) or 0) == process.pid]
@@ -458,11 +460,7 @@ def test_a_killed_worker_stops_the_batch_after_the_whole_results_saying_why() ->
     for noise in ("内部出错", "Traceback", "Exception ignored"):
         assert noise not in stderr
     assert [row["index"] for row in jsonl(out.decode())] == list(range(48))
-    for _ in range(600):
-        if not _in_session(process.pid):
-            break
-        time.sleep(0.1)
-    assert _in_session(process.pid) == []
+    assert _session_ended(process.pid)
 
 
 # --- the Dask example -----------------------------------------------------------------------------------------------
