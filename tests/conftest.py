@@ -3,7 +3,10 @@ one engine (loaded through the same entry points a third-party plugin uses)."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -139,3 +142,47 @@ def guangdong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[bool
         return package
 
     return installing
+
+
+# --- a small real disk, to fill up ---------------------------------------------------------------------------------
+
+
+SMALL_DISK_BYTES = 4 * 1024 * 1024
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system of 4 MiB (a tmpfs mounted for the test) that can be filled up: the disk-full paths are
+    the kernel's ``ENOSPC`` and SQLite's ``SQLITE_FULL``, not a simulation. Mounting needs root (``.ci/run`` runs
+    as root, and does not allow this skip)."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("small disk: mounting a tmpfs needs root")
+    size = f"size={SMALL_DISK_BYTES // 1024}k,mode=0700"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", size, "tmpfs", str(mount_point)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"small disk: cannot mount a tmpfs ({done.stderr.strip()})")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, check=False)
+
+
+def fill_disk(disk: Path) -> Path:
+    """Fill ``disk`` to the last byte with one file (returned: delete it to free the space again)."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        for size in (1 << 16, 1 << 12, 1 << 9, 1):
+            chunk = b"\0" * size
+            try:
+                while os.write(fd, chunk):
+                    pass
+            except OSError as error:
+                if error.errno != errno.ENOSPC:
+                    raise
+    finally:
+        os.close(fd)
+    return filler

@@ -20,6 +20,7 @@ import pexpect
 import pytest
 
 from jubao.loading import load_case
+from tests.conftest import fill_disk
 
 UP, DOWN, ENTER, SPACE = "\x1b[A", "\x1b[B", "\r", " "
 TIMEOUT = 30
@@ -184,6 +185,32 @@ def test_a_rerun_asks_only_for_what_is_missing_and_keeps_the_rest_as_written(tmp
     assert text == COMPLETE_BUT_THE_PHONE.replace(
         "  name: 林小雨  # 身份证上的名字\n", "  name: 林小雨  # 身份证上的名字\n  phone: '+8613800000123'\n"
     )
+
+
+def test_a_full_disk_at_the_end_loses_no_answer_and_saving_again_works(small_disk: Path) -> None:
+    """The disk fills up while she answers (call recordings, say). Saving fails: she is told why, her answers stay
+    in memory, and after freeing space Enter saves them — a file she named elsewhere is never overwritten."""
+    case = small_disk / "case.yaml"
+    case.write_text(COMPLETE_BUT_THE_PHONE, encoding="utf-8")
+    elsewhere = small_disk.parent / "elsewhere.yaml"
+    elsewhere.write_text("# 她自己的另一个文件\n", encoding="utf-8")
+    filler = fill_disk(small_disk)
+    child = _spawn(small_disk, "new", "case.yaml")
+    _answer(child, "你的手机号", "138 0000 0123" + ENTER)
+    _answer(child, "无法保存到 case.yaml：No space left on device。你的回答都还在，没有丢失。")
+    _answer(child, "按 Ctrl-C 放弃", str(elsewhere) + ENTER)
+    _answer(child, "已经存在，jubao 不会覆盖它")
+    filler.unlink()
+    _answer(child, "按 Ctrl-C 放弃", ENTER)
+    child.expect_exact("已保存")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, _screen(child)
+    assert case.read_text(encoding="utf-8") == COMPLETE_BUT_THE_PHONE.replace(
+        "  name: 林小雨  # 身份证上的名字\n", "  name: 林小雨  # 身份证上的名字\n  phone: '+8613800000123'\n"
+    )
+    assert elsewhere.read_text(encoding="utf-8") == "# 她自己的另一个文件\n"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["case.yaml"]  # no temporary file left
 
 
 def test_a_file_that_is_not_yaml_it_can_read_is_refused_and_left_alone(tmp_path: Path) -> None:

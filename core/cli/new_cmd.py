@@ -155,11 +155,42 @@ def _write(path: Path, existing_text: str | None, draft: Draft, lang: Lang, *, a
         _stop(t("interview.internal_invalid", lang), EXIT_FAILED)
     if _changed_meanwhile(path, existing_text):
         _stop(t("interview.changed_meanwhile", lang, path=source), EXIT_FAILED)
-    write_text_atomic(path.resolve(), text)  # through a link, the file it points to (a link is never replaced)
+    source = _save(path, text, lang)
     echo(t("interview.saved", lang, path=source))
     for note in draft.notes:
         echo("  " + t(f"interview.note.{note.code}", lang, **note.params))
     echo(t("interview.next_steps", lang, path=_shell_word(source)))
+
+
+def _save(path: Path, text: str, lang: Lang) -> str:
+    """Write the case (through a link, to the file it points to: a link is never replaced) and return where.
+
+    The person may have answered questions for half an hour: if the file cannot be written (a full disk, a folder
+    that refuses it), their answers must not be lost. Say why, then retry when they press Enter (after freeing
+    space), or write to another new file they name (never over an existing one); Ctrl-C gives up, writing nothing."""
+    target, shown = path.resolve(), str(path)
+    while True:
+        try:
+            write_text_atomic(target, text)
+            return shown
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            echo("✗ " + t("interview.save_failed", lang, path=shown, reason=reason), err=True)
+        while True:
+            try:
+                answer = click.prompt(t("interview.save_retry", lang), default="", show_default=False).strip()
+            except (KeyboardInterrupt, EOFError, click.Abort):
+                _stop(t("interview.save_abandoned", lang), EXIT_INTERRUPTED)
+            if not answer:
+                break
+            other = Path(answer).expanduser()
+            if other.suffix.lower() not in (".yaml", ".yml") or not other.parent.is_dir() or other.is_dir():
+                echo("✗ " + t("interview.save_elsewhere_bad", lang, path=answer), err=True)
+            elif other.exists() or other.is_symlink():
+                echo("✗ " + t("interview.save_elsewhere_exists", lang, path=answer), err=True)
+            else:
+                target, shown = other.resolve(), answer
+                break
 
 
 def _changed_meanwhile(path: Path, before: str | None) -> bool:

@@ -29,7 +29,7 @@ from jubao.i18n import _flatten
 from jubao.loading import parse_case_text
 from jubao.web.app import create_app
 from jubao.web.settings import WebSettings
-from tests.web.conftest import SMALL_DISK_BYTES, fill_disk
+from tests.conftest import SMALL_DISK_BYTES, fill_disk
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "credit-card-employer.yaml"

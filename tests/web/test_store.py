@@ -37,7 +37,7 @@ from jubao.loading import CaseFileError
 from jubao.store import Store, StoreError, default_data_dir, default_url
 from jubao.store.migrate import head_revision
 from jubao.store.models import Base
-from tests.web.conftest import SMALL_DISK_BYTES, fill_disk
+from tests.conftest import SMALL_DISK_BYTES, fill_disk
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
