@@ -213,6 +213,34 @@ def test_a_full_disk_at_the_end_loses_no_answer_and_saving_again_works(small_dis
     assert sorted(p.name for p in small_disk.iterdir()) == ["case.yaml"]  # no temporary file left
 
 
+def test_a_file_changed_while_she_frees_space_is_not_written_over(small_disk: Path) -> None:
+    """While she frees space after a failed save, another program (a volunteer's editor) changes the file: Enter
+    must not write over that change; her answers go to a new file she names."""
+    case = small_disk / "case.yaml"
+    case.write_text(COMPLETE_BUT_THE_PHONE, encoding="utf-8")
+    filler = fill_disk(small_disk)
+    child = _spawn(small_disk, "new", "case.yaml")
+    _answer(child, "你的手机号", "138 0000 0123" + ENTER)
+    _answer(child, "无法保存到 case.yaml：No space left on device")
+    with case.open("r+b") as edited:  # in place, so it needs no space: "# 志愿者…" becomes "#!志愿者…"
+        edited.seek(1)
+        edited.write(b"!")
+    changed = case.read_text(encoding="utf-8")
+    filler.unlink()
+    _answer(child, "按 Ctrl-C 放弃", ENTER)
+    _answer(child, "被别的程序改动了；为了不覆盖那些改动，不再写入它。你的回答都还在。")
+    _answer(child, "请输入另一个保存位置", ENTER)  # Enter alone does not write over it
+    _answer(child, "请输入另一个保存位置", "case-2.yaml" + ENTER)
+    child.expect_exact("已保存：case-2.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, _screen(child)
+    assert case.read_text(encoding="utf-8") == changed
+    assert (small_disk / "case-2.yaml").read_text(encoding="utf-8") == COMPLETE_BUT_THE_PHONE.replace(
+        "  name: 林小雨  # 身份证上的名字\n", "  name: 林小雨  # 身份证上的名字\n  phone: '+8613800000123'\n"
+    )
+
+
 def test_a_file_that_is_not_yaml_it_can_read_is_refused_and_left_alone(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("reporter:\n  name: [林小雨\n", encoding="utf-8")

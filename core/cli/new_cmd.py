@@ -155,33 +155,42 @@ def _write(path: Path, existing_text: str | None, draft: Draft, lang: Lang, *, a
         _stop(t("interview.internal_invalid", lang), EXIT_FAILED)
     if _changed_meanwhile(path, existing_text):
         _stop(t("interview.changed_meanwhile", lang, path=source), EXIT_FAILED)
-    source = _save(path, text, lang)
+    source = _save(path, text, lang, existing_text)
     echo(t("interview.saved", lang, path=source))
     for note in draft.notes:
         echo("  " + t(f"interview.note.{note.code}", lang, **note.params))
     echo(t("interview.next_steps", lang, path=_shell_word(source)))
 
 
-def _save(path: Path, text: str, lang: Lang) -> str:
+def _save(path: Path, text: str, lang: Lang, existing_text: str | None) -> str:
     """Write the case (through a link, to the file it points to: a link is never replaced) and return where.
 
     The person may have answered questions for half an hour: if the file cannot be written (a full disk, a folder
     that refuses it), their answers must not be lost. Say why, then retry when they press Enter (after freeing
-    space), or write to another new file they name (never over an existing one); Ctrl-C gives up, writing nothing."""
-    target, shown = path.resolve(), str(path)
+    space), or write to another new file they name (never over an existing one); Ctrl-C gives up, writing nothing.
+    While they free space the file may change in another program: then it is not written over, another file is."""
+    original = path.resolve()
+    target, shown = original, str(path)
     while True:
-        try:
-            write_text_atomic(target, text)
-            return shown
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            echo("✗ " + t("interview.save_failed", lang, path=shown, reason=reason), err=True)
-        while True:
+        moved_on = target == original and _changed_meanwhile(path, existing_text)
+        if moved_on:
+            echo("✗ " + t("interview.save_changed_meanwhile", lang, path=shown), err=True)
+        else:
             try:
-                answer = click.prompt(t("interview.save_retry", lang), default="", show_default=False).strip()
+                write_text_atomic(target, text)
+                return shown
+            except OSError as error:
+                reason = error.strerror or type(error).__name__
+                echo("✗ " + t("interview.save_failed", lang, path=shown, reason=reason), err=True)
+        while True:
+            prompt = t("interview.save_elsewhere" if moved_on else "interview.save_retry", lang)
+            try:
+                answer = click.prompt(prompt, default="", show_default=False).strip()
             except (KeyboardInterrupt, EOFError, click.Abort):
                 _stop(t("interview.save_abandoned", lang), EXIT_INTERRUPTED)
             if not answer:
+                if moved_on:
+                    continue
                 break
             other = Path(answer).expanduser()
             if other.suffix.lower() not in (".yaml", ".yml") or not other.parent.is_dir() or other.is_dir():
