@@ -12,11 +12,15 @@ import socket
 import threading
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID
-from jubao.cli.state import state
+from jubao.cli.state import CliState, state
+
+if TYPE_CHECKING:
+    from jubao.store import StoreError
 
 
 class _NoTraces(logging.Filter):
@@ -90,7 +94,7 @@ def serve(*, host: str, port: int, db_url: str | None, data_dir: Path | None, au
         app = create_app(settings)
     except StoreError as error:
         sock.close()
-        click.echo("✗ " + current.t("serve.store_failed", reason=str(error)), err=True)
+        click.echo("✗ " + _store_failed(current, error), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
@@ -106,6 +110,13 @@ def serve(*, host: str, port: int, db_url: str | None, data_dir: Path | None, au
     logging.getLogger("jubao.web").addFilter(_NoTraces())
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _store_failed(current: CliState, error: StoreError) -> str:
+    """Why the store cannot be opened; a full disk in words (freeing space is what helps), else the store's own."""
+    if error.code == "disk_full":
+        return current.t("serve.store_disk_full", reason=error.params.get("reason", ""))
+    return current.t("serve.store_failed", reason=str(error))
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -131,7 +142,7 @@ def _wipe(db_url: str | None, data_dir: Path | None, yes: bool) -> None:
     try:
         planned = Store.wipe_plan(db_url, data_dir=data_dir)
     except StoreError as error:
-        click.echo("✗ " + current.t("serve.store_failed", reason=str(error)), err=True)
+        click.echo("✗ " + _store_failed(current, error), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
     if not planned:
         click.echo(current.t("serve.wipe_nothing"))

@@ -28,11 +28,13 @@ import pytest
 import yaml
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from jubao import parse_case_text
 from jubao.case_edit import add_evidence_item
+from jubao.cli.main import cli
 from jubao.loading import CaseFileError
 from jubao.store import Store, StoreError, default_data_dir, default_url
 from jubao.store.migrate import head_revision
@@ -398,6 +400,16 @@ def test_a_full_disk_is_named_as_such_nothing_is_half_kept_and_freeing_space_is_
         again = store.create_case(big_case)
         assert store.get_case(again.id).text == big_case
         assert len(store.list_cases()) == 2
+
+
+def test_serve_on_a_full_disk_says_so_in_words(small_disk: Path) -> None:
+    """Starting ``jubao serve`` whose data directory is on a full disk: a sentence saying the disk is full."""
+    fill_disk(small_disk)
+    result = CliRunner().invoke(cli, ["serve", "--data-dir", str(small_disk / "data"), "--port", "0", "--no-browser"])
+    assert result.exit_code == 1
+    assert "打不开案件数据库：磁盘空间已满（" in result.output  # then the system's words: SQLite's, or ENOSPC's
+    assert "）。请先腾出磁盘空间，再运行 jubao serve。" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_second_file_of_the_same_name_never_overwrites_the_first(store: Store) -> None:
