@@ -112,10 +112,43 @@ def serve(*, host: str, port: int, db_url: str | None, data_dir: Path | None, au
     uvicorn.Server(config).run(sockets=[sock])
 
 
+_STORE_ERRORS = frozenset(
+    {
+        "bad_url_not_a_url",
+        "bad_url_sqlite_path",
+        "unsupported_db_driver",
+        "unsupported_db_backend",
+        "unsupported_db_newer",
+        "unsupported_db_cannot_migrate",
+        "missing_driver",
+        "unavailable_data_dir",
+        "unavailable_sqlite",
+        "unavailable_postgresql",
+        "unavailable_wipe",
+        "cannot_write",
+        "cannot_write_wipe",
+        "disk_full",
+    }
+)
+"""The store's refusals ``jubao serve`` (and ``--wipe``) can meet, as ``code`` or ``code_kind``: each has its own
+sentence in the CLI catalogue (``serve.store_error.*``) saying what is wrong and what to do."""
+
+
 def _store_failed(current: CliState, error: StoreError) -> str:
-    """Why the store cannot be opened; a full disk in words (freeing space is what helps), else the store's own."""
-    if error.code == "disk_full":
-        return current.t("serve.store_disk_full", reason=error.params.get("reason", ""))
+    """Why the store cannot be opened (or wiped), in the person's language and with what to do about it; the
+    system's or the driver's own words only inside it, as ``{system}``. A refusal without its own sentence (none
+    today) falls back to the store's English message."""
+    params = error.params
+    kind = params.get("kind")
+    for key in (f"{error.code}_{kind}", error.code):
+        if key in _STORE_ERRORS:
+            system = params.get("system") or params.get("reason") or ""
+            return current.t(
+                f"serve.store_error.{key}",
+                system=system,
+                driver=params.get("driver", ""),
+                revision=params.get("revision", ""),
+            )
     return current.t("serve.store_failed", reason=str(error))
 
 
@@ -153,5 +186,9 @@ def _wipe(db_url: str | None, data_dir: Path | None, yes: bool) -> None:
     if not yes and not click.confirm(current.t("serve.wipe_confirm"), default=False):
         click.echo(current.t("serve.wipe_cancelled"))
         return
-    removed = Store.wipe(db_url, data_dir=data_dir)
+    try:
+        removed = Store.wipe(db_url, data_dir=data_dir)
+    except StoreError as error:
+        click.echo("✗ " + _store_failed(current, error), err=True)
+        raise click.exceptions.Exit(EXIT_FAILED) from None
     click.echo("✓ " + current.t("serve.wipe_done", count=len(removed)))

@@ -64,13 +64,16 @@ def upgrade(connection: Connection) -> None:
         if revision not in known:
             raise StoreError(
                 "unsupported_db",
+                kind="newer",
                 revision=revision,
                 reason=f"was made by a newer jubao (schema revision {revision}); upgrade jubao to use it",
             )
     try:
         command.upgrade(alembic_config(connection), "head")
     except CommandError as error:  # pragma: no cover - e.g. branched revisions someone wrote by hand
-        raise StoreError("unsupported_db", reason=f"cannot be migrated: {error}") from None
+        raise StoreError(
+            "unsupported_db", kind="cannot_migrate", system=str(error), reason=f"cannot be migrated: {error}"
+        ) from None
 
 
 def revision(message: str) -> Path:  # pragma: no cover - a developer's tool, not run by the program

@@ -196,12 +196,22 @@ class Store:
         except OSError as error:
             if error.errno in DISK_FULL_ERRNOS:
                 raise StoreError("disk_full", reason=error.strerror or "ENOSPC") from None
-            raise StoreError("unavailable", reason=f"cannot create the data directory ({error.strerror})") from None
+            raise StoreError(
+                "unavailable",
+                kind="data_dir",
+                system=error.strerror or type(error).__name__,
+                reason=f"cannot create the data directory ({error.strerror})",
+            ) from None
         engine = _engine(target, backend)
         try:
             writer = engine.execution_options(jubao_write=True)  # SQLite: BEGIN IMMEDIATE, two openers queue
             with _unavailable_on_error(), writer.connect() as connection, connection.begin():
                 upgrade(connection)
+        except StoreError as error:
+            engine.dispose()
+            if error.code == "unavailable":  # what to check differs: a server, or a file on this machine
+                error.params["kind"] = backend
+            raise
         except BaseException:
             engine.dispose()
             raise
@@ -812,22 +822,38 @@ def _target(url: str | None, data_dir: Path) -> tuple[URL, Backend]:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
-        raise StoreError("bad_url", reason="it is not a URL such as sqlite:///path or postgresql://host/db") from None
+        raise StoreError(
+            "bad_url", kind="not_a_url", reason="it is not a URL such as sqlite:///path or postgresql://host/db"
+        ) from None
     backend, _, driver = parsed.drivername.partition("+")
     if backend == "sqlite":
         if driver not in ("", "pysqlite"):
-            raise StoreError("unsupported_db", reason=f"driver {driver} is not supported; use sqlite:///path")
+            raise StoreError(
+                "unsupported_db",
+                kind="driver",
+                driver=driver,
+                reason=f"driver {driver} is not supported; use sqlite:///path",
+            )
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:") or parsed.query.get("uri"):
-            raise StoreError("bad_url", reason="SQLite needs a file path: sqlite:///path/to/jubao.sqlite3")
+            raise StoreError(
+                "bad_url", kind="sqlite_path", reason="SQLite needs a file path: sqlite:///path/to/jubao.sqlite3"
+            )
         return URL.create("sqlite", database=str(Path(database).expanduser().absolute())), "sqlite"
     if backend in _POSTGRESQL_NAMES:
         if driver not in ("", "psycopg"):
-            raise StoreError("unsupported_db", reason=f"driver {driver} is not supported; use postgresql://…")
+            raise StoreError(
+                "unsupported_db",
+                kind="driver",
+                driver=driver,
+                reason=f"driver {driver} is not supported; use postgresql://…",
+            )
         if importlib.util.find_spec("psycopg") is None:
             raise StoreError("missing_driver")
         return parsed.set(drivername="postgresql+psycopg"), "postgresql"
-    raise StoreError("unsupported_db", reason=f"{backend or 'this'} is not supported: use SQLite or PostgreSQL")
+    raise StoreError(
+        "unsupported_db", kind="backend", reason=f"{backend or 'this'} is not supported: use SQLite or PostgreSQL"
+    )
 
 
 def _masked(url: URL) -> str:
@@ -876,7 +902,9 @@ def _unavailable_on_error() -> Iterator[None]:
         if _is_disk_full(error.orig):
             raise StoreError("disk_full", reason=_first_line(error.orig)) from None
         if error.connection_invalidated or _is_operational(error):
-            raise StoreError("unavailable", reason=_first_line(error.orig)) from None
+            raise StoreError(
+                "unavailable", kind="database", system=_first_line(error.orig), reason=_first_line(error.orig)
+            ) from None
         raise
 
 
@@ -923,15 +951,21 @@ def _first_line(error: BaseException | None) -> str:
 
 
 def _wipe(url: str | None, data_dir: Path | None, *, remove: bool) -> list[str]:
+    """What wiping removes (and, with ``remove``, removes it). A file the system refuses to remove stops the wipe
+    with ``StoreError("cannot_write", kind="wipe")``: what was removed before it stays removed, the rest stays."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     target, backend = _target(url, data_dir)
-    done = _wipe_sqlite(target, remove=remove) if backend == "sqlite" else _wipe_postgresql(target, remove=remove)
-    for name in (CASES_DIR, DRAFTS_DIR):
-        path = data_dir / name
-        if path.exists() or path.is_symlink():
-            if remove:
-                files.remove_tree(path)
-            done.append(str(path))
+    try:
+        done = _wipe_sqlite(target, remove=remove) if backend == "sqlite" else _wipe_postgresql(target, remove=remove)
+        for name in (CASES_DIR, DRAFTS_DIR):
+            path = data_dir / name
+            if path.exists() or path.is_symlink():
+                if remove:
+                    files.remove_tree(path)
+                done.append(str(path))
+    except OSError as error:
+        system = error.strerror or type(error).__name__
+        raise StoreError("cannot_write", kind="wipe", system=system, reason=f"{system}; the wipe stopped") from None
     return done
 
 
@@ -952,7 +986,8 @@ def _wipe_sqlite(url: URL, *, remove: bool) -> list[str]:
                             connection.execute(f'DROP TABLE "{table}"')
                 return [f"{path}: table {table}" for table in _drop_order(ours)]
     except sqlite3.DatabaseError as error:
-        raise StoreError("unavailable", reason=f"{path.name}: {_first_line(error)}; nothing was removed") from None
+        system = f"{path.name}: {_first_line(error)}"
+        raise StoreError("unavailable", kind="wipe", system=system, reason=f"{system}; nothing was removed") from None
     done = []
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if candidate.exists():
@@ -973,7 +1008,8 @@ def _wipe_postgresql(url: URL, *, remove: bool) -> list[str]:
                 for table in _drop_order(ours):
                     connection.exec_driver_sql(f'DROP TABLE "{table}"')
     except DBAPIError as error:
-        raise StoreError("unavailable", reason=f"{_first_line(error.orig)}; nothing was removed") from None
+        system = _first_line(error.orig)
+        raise StoreError("unavailable", kind="wipe", system=system, reason=f"{system}; nothing was removed") from None
     finally:
         engine.dispose()
     return [f"{_masked(url)}: table {table}" for table in _drop_order(ours)]
