@@ -524,6 +524,36 @@ def test_a_rerun_asks_again_for_an_invalid_value_and_fixes_what_no_question_cove
     assert "# 一晚上打了五次" in text
 
 
+def test_two_unknown_keys_of_one_mapping_are_asked_about_by_their_lines(tmp_path: Path) -> None:
+    """A key is never shown (it may be a name and a number), so each question names the mapping and the key's line
+    in the file: the person can tell which one she is asked about, and keep one and delete the other."""
+    broken = EDITED_BY_HAND.replace("  kind: unknown\n", "  kind: unknown\n  颜色: 红\n  笔记 13800000000: 表哥\n")
+    with pytest.raises(CaseFileError) as error:
+        parse_case_text(broken, fmt="yaml")
+    interview = _interview(tmp_path, existing=parse_yaml(broken).data, problems=error.value.problems)
+    questions: dict[str, tuple[str, str]] = {}
+    answers = iter([True, False])  # delete the first, keep the second
+    while (step := interview.next_step()) is not None:
+        if step.key.startswith("fix["):
+            questions[step.key] = (step.ask("zh"), step.ask("en"))
+            interview.answer(step, next(answers))
+        else:
+            interview.answer(step, None if step.question.kind == "file_list" else "")
+    assert list(questions) == ["fix[0]", "fix[1]"]
+    (zh_first, en_first), (zh_second, en_second) = questions.values()
+    assert zh_first.startswith("lender（文件第 9 行）：不认识的字段名（可用字段：")
+    assert zh_second.startswith("lender（文件第 10 行）：不认识的字段名（可用字段：")
+    assert zh_first.endswith("要删除这一项吗？")
+    assert en_first.startswith("lender (line 9 of the file): ")
+    assert en_second.startswith("lender (line 10 of the file): ")
+    for asked in (zh_first, en_first, zh_second, en_second):
+        assert "颜色" not in asked
+        assert "13800000000" not in asked  # the key's text is never shown
+    text = render_existing(broken, interview.build().edits, DEFINITION, source="case.yaml")
+    assert "颜色" not in text
+    assert "  笔记 13800000000: 表哥" in text  # kept, as answered
+
+
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
 def test_a_rerun_on_each_example_asks_only_for_fields_it_lacks(tmp_path: Path, example: Path) -> None:
     data = parse_yaml(example.read_text(encoding="utf-8")).data

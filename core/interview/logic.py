@@ -162,6 +162,10 @@ class Interview:
         self.guessed_times: set[str] = set()
         self._fixes: list[Edit] = []
         self._fix_attempts: dict[str, int] = {}
+        self._lines = {_fix_key(problem): problem.line for problem in problems if problem.line}
+        """The existing file's line of each problem it came with: a fix question names it, so that two unknown keys
+        of one mapping (asked about by the mapping's path: a key is never shown) can be told apart. The file's
+        text does not change before the interview ends, so the lines stay true."""
         self._seed([problem.loc for problem in problems])
 
     # --- re-run: what the file already answers ------------------------------------------------------------------
@@ -441,9 +445,10 @@ class Interview:
         if kind is None:
             return None
         key = "fix.delete" if unknown_field else "fix.ask"
+        line = self._lines.get(_fix_key(problem))
         ask = Words(
-            zh=t(f"interview.{key}", "zh", path=problem.path, message=problem.message("zh")),
-            en=t(f"interview.{key}", "en", path=problem.path, message=problem.message("en")),
+            zh=t(f"interview.{key}", "zh", path=_place(problem, line, "zh"), message=problem.message("zh")),
+            en=t(f"interview.{key}", "en", path=_place(problem, line, "en"), message=problem.message("en")),
         )
         question = Question(id="fix", kind=kind, ask=ask, choices=choices, max_length=5000)
         return Step(key=f"fix[{len(self._fixes)}]", question=question, choices=choices, problem=problem)
@@ -664,6 +669,11 @@ class Interview:
 
 
 # --- the case data: locations, edits ---------------------------------------------------------------------------------
+
+
+def _place(problem: Problem, line: int | None, lang: Lang) -> str:
+    """Where a fix question points: the field path, and the line of the existing file when it is known."""
+    return problem.path if line is None else t("interview.fix.path_line", lang, path=problem.path, line=line)
 
 
 def _fix_key(problem: Problem) -> str:
