@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from jubao import Engine, PluginError, load_case, load_plugins
 from jubao.cli.main import cli
+from jubao.i18n import t
 from tests.conftest import EXAMPLES
 
 CASE = EXAMPLES / "credit-card-employer.yaml"
@@ -297,7 +298,7 @@ def test_a_wrong_registration_drops_only_that_plugin(kind: str, site: Path, runn
         assert "police" in engine.evaluate(load_case(CASE)).route_ids()
     result = runner.invoke(cli, ["evaluate", "--json", str(CASE)])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [f"! 已跳过插件 {package}：{loaded.errors[0].message}"]
+    assert result.stderr.splitlines() == [t("plugins.skipped", "zh", plugin=package, message=loaded.errors[0].message)]
     with pytest.raises(PluginError, match=package):
         load_plugins(strict=True)
 

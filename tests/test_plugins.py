@@ -228,8 +228,14 @@ def test_cli_reports_a_broken_plugin_in_one_line_or_fails_in_strict_mode(
     monkeypatch.setattr("jubao.plugins.entry_points", lambda group: points if group == "jubao" else [])
     result = runner.invoke(cli, ["evaluate", str(EXAMPLES / "credit-card-employer.yaml")])
     assert result.exit_code == 0
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("! 已跳过插件 broken：failed to import no_such_module_for_jubao")
+    [skipped] = result.stderr.splitlines()  # one line (issue 4)
+    assert skipped.startswith("! 已跳过插件 broken：failed to import no_such_module_for_jubao")
+    # What it means for her results, whose problem it is, and the exact words that stop it.
+    assert "（它的渠道不会出现在结果里，其余照常工作。这是插件本身的问题，请告诉它的作者；" in skipped
+    assert skipped.endswith("或者这样运行：jubao --disable-plugin broken 命令 ……）")
+    quiet = runner.invoke(cli, ["--disable-plugin", "broken", "evaluate", str(EXAMPLES / "credit-card-employer.yaml")])
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
     strict = runner.invoke(cli, ["--strict-plugins", "evaluate", str(EXAMPLES / "credit-card-employer.yaml")])
     assert strict.exit_code == 1
     assert "broken" in strict.stderr
