@@ -15,6 +15,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -105,3 +106,66 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+class DestinationExists(OSError):
+    """The destination exists and may not be replaced (it is not a file jubao may replace, and ``force`` was not
+    given); nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EEXIST, "exists and is not jubao's own unchanged output", str(path))
+        self.path = path
+
+
+def write_output_file(
+    path: Path, data: bytes, *, force: bool = False, replaceable: Callable[[bytes], bool] | None = None
+) -> None:
+    """Write ``data`` to ``path`` atomically — a whole file or none — without ever replacing a file the person
+    made or changed: an existing file is replaced only with ``force`` or when ``replaceable(its bytes)`` says it
+    is jubao's own earlier output, unchanged (a calendar the last ``jubao plan --ics`` wrote, say). Otherwise
+    ``DestinationExists``. A new file is linked into place, which fails if the name was taken a moment ago by
+    someone else (then ``DestinationExists`` too); ``NotARegularFile`` for a link, pipe, device or folder."""
+    path = Path(path)
+    check_destination(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _permissions_for(path))
+        if force or (replaceable is not None and _is_replaceable(path, replaceable)):
+            check_destination(path)
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise DestinationExists(path) from None
+        except OSError as error:  # a file system without hard links: check, then move
+            if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                raise
+            if path.exists() or path.is_symlink():
+                raise DestinationExists(path) from None
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+REPLACEABLE_READ_LIMIT = 64 * 1024 * 1024
+"""How much of an existing destination is read to tell whether it is jubao's own output (larger: it is not)."""
+
+
+def _is_replaceable(path: Path, replaceable: Callable[[bytes], bool]) -> bool:
+    """Whether ``path`` is a regular file no larger than the limit that ``replaceable`` accepts (opened without
+    blocking and checked on the open descriptor: a pipe put there meanwhile is never waited on)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        existing = handle.read(REPLACEABLE_READ_LIMIT + 1)
+    return len(existing) <= REPLACEABLE_READ_LIMIT and replaceable(existing)

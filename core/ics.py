@@ -137,4 +137,26 @@ def plan_to_ics(plan: Plan, channel_names: dict[str, str], reminders: NextSteps 
     calendar.add("x-wr-calname", _t("ics.calendar"))
     for event in plan_events(plan, channel_names, reminders):
         calendar.add_component(event)
-    return bytes(calendar.to_ical())
+    return _sealed(bytes(calendar.to_ical()))
+
+
+_BEGIN = b"BEGIN:VCALENDAR\r\n"
+_SEAL = b"X-JUBAO-SHA256:"
+
+
+def _sealed(body: bytes) -> bytes:
+    """``body`` with the SHA-256 of itself as the calendar's first property: the next ``jubao plan --ics`` to the
+    same file can tell its own, unchanged output (replaced) from a file someone made or edited (never replaced)."""
+    assert body.startswith(_BEGIN)
+    seal = _SEAL + hashlib.sha256(body).hexdigest().encode("ascii") + b"\r\n"
+    return _BEGIN + seal + body[len(_BEGIN) :]
+
+
+def is_unchanged_jubao_calendar(data: bytes) -> bool:
+    """Whether ``data`` is a calendar ``plan_to_ics`` wrote, byte for byte as it wrote it."""
+    if not data.startswith(_BEGIN + _SEAL):
+        return False
+    seal_end = data.find(b"\r\n", len(_BEGIN))
+    digest = data[len(_BEGIN) + len(_SEAL) : seal_end]
+    body = _BEGIN + data[seal_end + 2 :]
+    return seal_end > 0 and hashlib.sha256(body).hexdigest().encode("ascii") == digest

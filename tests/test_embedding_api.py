@@ -136,7 +136,9 @@ def test_every_example_output_validates_and_fills_every_required_key(engine: Eng
 @pytest.mark.parametrize("name", ["evaluation", "trace"])
 def test_schema_out_writes_the_same_schema_atomically(runner: CliRunner, tmp_path: Path, name: str) -> None:
     out = tmp_path / f"{name}.schema.json"
-    out.write_text("old", encoding="utf-8")
+    older = json.loads(runner.invoke(cli, ["schema", name]).stdout)  # jubao's schema of that name, as an older
+    older["$id"] = older["$id"].rsplit(":", 1)[0] + ":0"  # version wrote it: regenerating replaces it
+    out.write_text(json.dumps(older), encoding="utf-8")
     result = runner.invoke(cli, ["schema", name, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
@@ -149,6 +151,25 @@ def test_schema_out_writes_the_same_schema_atomically(runner: CliRunner, tmp_pat
     assert "无法写入" in failed.stderr
     assert "Traceback" not in failed.output
     assert not missing.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["case", "evaluation"])
+def test_schema_out_never_replaces_a_file_that_is_not_that_schema(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    """``--out`` pointed by mistake at the case file, notes or another format's schema: refused, the file as it
+    was; ``--force`` is the person saying the file may go."""
+    other = "trace" if name != "trace" else "case"
+    for content in ("reporter:\n  name: 林小雨\n", "my notes\n", runner.invoke(cli, ["schema", other]).stdout):
+        out = tmp_path / "target.json"
+        out.write_text(content, encoding="utf-8")
+        refused = runner.invoke(cli, ["schema", name, "--out", str(out)])
+        assert refused.exit_code == 2
+        said = f"✗ {out} 已经存在，而且不是 jubao 的同一种 JSON Schema；为避免覆盖您的文件，没有写入。"
+        assert said in refused.stderr
+        assert out.read_text(encoding="utf-8") == content
+        assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
+    forced = runner.invoke(cli, ["schema", name, "--out", str(out), "--force"])
+    assert forced.exit_code == 0
+    assert out.read_text(encoding="utf-8") == runner.invoke(cli, ["schema", name]).stdout
 
 
 def test_unknown_schema_name_is_a_usage_error(runner: CliRunner) -> None:

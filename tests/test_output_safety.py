@@ -30,7 +30,14 @@ from hypothesis import strategies as st
 import jubao.documents
 from jubao import setfolder
 from jubao.cli.main import cli
-from jubao.fileio import NotARegularFile, write_bytes_atomic, write_text_atomic
+from jubao.fileio import (
+    DestinationExists,
+    NotARegularFile,
+    write_bytes_atomic,
+    write_output_file,
+    write_text_atomic,
+)
+from jubao.ics import is_unchanged_jubao_calendar
 from tests.conftest import EXAMPLES
 
 CARD = EXAMPLES / "credit-card-employer.yaml"
@@ -371,12 +378,38 @@ def test_ics_onto_a_link_fifo_folder_or_device_is_refused_and_nothing_is_written
     assert "named pipe" in english.output
 
 
-def test_ics_onto_a_regular_file_still_replaces_it(runner: CliRunner, tmp_path: Path) -> None:
+def test_ics_replaces_only_the_calendar_jubao_wrote_last_time_unchanged(runner: CliRunner, tmp_path: Path) -> None:
+    """Re-running ``plan --ics plan.ics`` every week updates the calendar; ``--ics`` pointed by mistake at the case
+    file, at notes, at another calendar or at a calendar she added to by hand is refused, the file as it was."""
     ics = tmp_path / "plan.ics"
-    ics.write_bytes(b"old")
-    result = _plan_ics(runner, ics)
-    assert result.exit_code == 0, result.output
-    assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    first = _plan_ics(runner, ics)
+    assert first.exit_code == 0, first.output
+    again = _plan_ics(runner, ics, "--lang", "en")
+    assert again.exit_code == 0, again.output  # its own output, unchanged: replaced
+    assert f"Wrote calendar file {ics} (" in again.stdout
+    written = ics.read_bytes()
+    assert is_unchanged_jubao_calendar(written)
+
+    case_text = CARD.read_bytes()
+    edited = written.replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nSUMMARY:my own note\r\nEND:VEVENT\r\nEND:VCALENDAR")
+    other_calendar = b"BEGIN:VCALENDAR\r\nPRODID:-//Example//Calendar//EN\r\nEND:VCALENDAR\r\n"
+    for name, content in (("case.yaml", case_text), ("notes.txt", b"my notes\n"), ("other.ics", other_calendar),
+                          ("plan.ics", edited), ("empty.ics", b"")):  # fmt: skip
+        target = tmp_path / name
+        target.write_bytes(content)
+        before = sorted(os.listdir(tmp_path))
+        refused = _plan_ics(runner, target)
+        assert refused.exit_code == 2, name
+        assert refused.stderr == (
+            f"✗ {target} 已经存在，而且不是 jubao 上次写出、之后没有改动过的日历文件；为避免覆盖您的文件，没有写入。"
+            "请换一个 --ics 文件名，或加 --force 覆盖它\n"
+        ), name
+        assert target.read_bytes() == content, name
+        assert sorted(os.listdir(tmp_path)) == before, name  # no temporary file left behind
+
+    forced = runner.invoke(cli, ["plan", str(CARD), "--as-of", "2026-11-23", "--ics", str(ics), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert is_unchanged_jubao_calendar(ics.read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -403,7 +436,11 @@ def test_other_commands_writing_a_file_refuse_a_link_fifo_folder_or_device(
         assert sorted(os.listdir(tmp_path)) == listing, kind
 
 
-@pytest.mark.parametrize("writer", [write_text_atomic, write_bytes_atomic])
+def _forced_output(path: Path, data: bytes) -> None:
+    write_output_file(path, data, force=True, replaceable=lambda existing: True)
+
+
+@pytest.mark.parametrize("writer", [write_text_atomic, write_bytes_atomic, _forced_output])
 def test_atomic_writers_refuse_what_is_not_a_regular_file(tmp_path: Path, writer: Callable[..., None]) -> None:
     data: Any = "new" if writer is write_text_atomic else b"new"
     for kind, path, now in _special_nodes(tmp_path):
@@ -413,6 +450,55 @@ def test_atomic_writers_refuse_what_is_not_a_regular_file(tmp_path: Path, writer
         assert raised.value.kind == kind
         assert now() == before
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_an_output_file_replaces_only_what_the_caller_says_is_its_own(tmp_path: Path) -> None:
+    """``write_output_file``: a new file is made with the umask's mode; an existing one is replaced only when
+    ``replaceable`` accepts its bytes (or with ``force``); ``replaceable`` never sees more than the file."""
+    out = tmp_path / "out.txt"
+    write_output_file(out, b"first", replaceable=lambda existing: True)
+    assert out.read_bytes() == b"first"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~_current_umask()
+    seen: list[bytes] = []
+
+    def refuse(existing: bytes) -> bool:
+        seen.append(existing)
+        return False
+
+    with pytest.raises(DestinationExists):
+        write_output_file(out, b"second", replaceable=refuse)
+    assert seen == [b"first"]
+    assert out.read_bytes() == b"first"
+    write_output_file(out, b"third", replaceable=lambda existing: existing == b"first")
+    assert out.read_bytes() == b"third"
+    with pytest.raises(DestinationExists):
+        write_output_file(out, b"fourth")  # no judge: never replaced
+    write_output_file(out, b"fifth", force=True)
+    assert out.read_bytes() == b"fifth"
+    assert sorted(os.listdir(tmp_path)) == ["out.txt"]
+
+
+def test_an_output_file_taken_a_moment_before_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone else creates the file after jubao looked and before it places its own: the link fails, and the
+    other file stays whole."""
+    out = tmp_path / "plan.ics"
+    real_link = os.link
+
+    def link_after_someone_else(source: Any, destination: Any) -> None:
+        Path(destination).write_bytes(b"theirs")
+        real_link(source, destination)
+
+    monkeypatch.setattr(os, "link", link_after_someone_else)
+    with pytest.raises(DestinationExists):
+        write_output_file(out, b"ours", replaceable=lambda existing: False)
+    assert out.read_bytes() == b"theirs"
+    assert sorted(os.listdir(tmp_path)) == ["plan.ics"]
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # --- leftovers of interrupted runs (the states a kill leaves, built by hand) -------------------------------------

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -14,7 +11,7 @@ import click
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case, refuse_destination
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo
-from jubao.fileio import NotARegularFile, check_destination
+from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
 from jubao.next_steps import NextPage, build_next
 from jubao.plan import build_plan
 
@@ -69,35 +66,12 @@ def _fail(current: CliState, message: str, code: int) -> NoReturn:
 
 def _write(path: Path, data: bytes, *, force: bool, current: CliState) -> None:
     """Write ``data`` to ``path`` atomically: a whole file or none. Without ``force`` an existing file is never
-    replaced, even one created a moment ago by someone else (the finished file is linked into place, which
-    fails if the name is taken); with ``force`` it is replaced in one step (``os.replace``)."""
+    replaced, even one created a moment ago by someone else (``jubao.fileio.write_output_file``)."""
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+        write_output_file(path, data, force=force)
+    except NotARegularFile as error:  # a link, pipe or device is not replaced by the file (nor written through)
+        refuse_destination(current, "--out", path, error)
+    except DestinationExists:
+        _fail(current, current.t("next.exists", path=str(path)), EXIT_INVALID)
     except OSError as error:
         _fail(current, current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), EXIT_FAILED)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            try:
-                check_destination(path)  # a link, pipe or device is not replaced by the file (nor written through)
-            except NotARegularFile as error:
-                refuse_destination(current, "--out", path, error)
-            os.replace(tmp, path)
-            return
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            _fail(current, current.t("next.exists", path=str(path)), EXIT_INVALID)
-        except OSError:  # a file system without hard links: check, then move
-            if path.exists():
-                _fail(current, current.t("next.exists", path=str(path)), EXIT_INVALID)
-            os.replace(tmp, path)
-    except OSError as error:
-        _fail(current, current.t("cli.write_failed", path=str(path), reason=error.strerror or ""), EXIT_FAILED)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from jubao.cli.common import EXIT_FAILED, DateParam, read_case, refuse_destination
+from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case, refuse_destination
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
-from jubao.fileio import NotARegularFile, write_bytes_atomic
-from jubao.ics import plan_events, plan_to_ics
+from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
+from jubao.ics import is_unchanged_jubao_calendar, plan_events, plan_to_ics
 from jubao.next_steps import NextSteps, build_next, next_step_line
 from jubao.plan import Plan, PlanDate, build_plan
 from jubao.statutes import StatuteError, bundled_statutes
@@ -23,8 +23,11 @@ from jubao.statutes import StatuteError, bundled_statutes
               help="显示在这一天看到的计划（默认：今天）/ show the plan as it stood on this date.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / JSON output (format jubao.plan/1).")
 @click.option("--explain", is_flag=True, help="每个日期的法律依据和计算规则 / the basis and counting of each date.")
-@click.option("--ics", "ics", type=click.Path(path_type=Path), help="写出日历文件（.ics）/ write an iCalendar file.")
-def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path | None) -> None:
+@click.option("--ics", "ics", type=click.Path(path_type=Path),
+              help="写出日历文件（.ics；只覆盖 jubao 上次写出且没有改动过的日历）/ write an iCalendar file (replacing "
+                   "only a calendar jubao wrote that is unchanged).")  # fmt: skip
+@click.option("--force", is_flag=True, help="覆盖已有的 --ics 文件，不管是谁写的 / overwrite an existing --ics file.")
+def plan(case: str, *, as_of: date | None, as_json: bool, explain: bool, ics: Path | None, force: bool) -> None:
     """行动计划：先后步骤、期限和逾期后的下一步 / the plan: ordered steps, dates, and what to do when they pass."""
     from jubao.engine import Engine  # noqa: PLC0415 - the engine when the command runs, not for its `--help`
 
@@ -42,9 +45,13 @@ def plan(case: str, as_of: date | None, as_json: bool, explain: bool, ics: Path 
     names = {cid: channel.name.zh for cid, channel in plugins.channels.items()}
     if ics is not None:
         try:
-            write_bytes_atomic(ics, plan_to_ics(result, names, steps))
+            write_output_file(ics, plan_to_ics(result, names, steps), force=force,
+                              replaceable=is_unchanged_jubao_calendar)  # fmt: skip
         except NotARegularFile as error:  # a link, FIFO or device: replacing it would replace the node itself
             refuse_destination(current, "--ics", ics, error)
+        except DestinationExists:  # the case file itself, another calendar, a calendar she edited …
+            echo("✗ " + current.t("plan.ics_exists", path=str(ics)), err=True)
+            raise click.exceptions.Exit(EXIT_INVALID) from None
         except OSError as error:
             echo("✗ " + current.t("cli.write_failed", path=str(ics), reason=error.strerror or ""), err=True)
             raise click.exceptions.Exit(EXIT_FAILED) from None

@@ -13,9 +13,10 @@ from jubao.case import case_json_schema
 from jubao.cli.common import refuse_destination
 from jubao.cli.state import state
 from jubao.evaluation import evaluation_json_schema, trace_json_schema
-from jubao.fileio import NotARegularFile, write_text_atomic
+from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
 
 EXIT_WRITE_FAILED = 1
+EXIT_REFUSED = 2
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "case": case_json_schema,
@@ -31,9 +32,11 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="写入文件（原子写入）而不是标准输出 / write to this file (atomically) instead of stdout.",
+    help="写入文件（原子写入；只覆盖 jubao 的同名 JSON Schema）而不是标准输出 / write to this file (atomically; "
+    "replacing only jubao's schema of the same name) instead of stdout.",
 )
-def schema(name: str, out: Path | None) -> None:
+@click.option("--force", is_flag=True, help="覆盖已有的 --out 文件，不管是什么 / overwrite an existing --out file.")
+def schema(name: str, out: Path | None, force: bool) -> None:
     """导出 JSON Schema / export a JSON Schema (draft 2020-12).
 
     \b
@@ -41,16 +44,35 @@ def schema(name: str, out: Path | None) -> None:
     evaluation  jubao evaluate --json 的输出（jubao.evaluation/1）/ the output of jubao evaluate --json
     trace       jubao explain --json 的输出（jubao.trace/1）/ the output of jubao explain --json
     """
-    text = json.dumps(SCHEMAS[name](), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    document = SCHEMAS[name]()
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out is None:
         click.echo(text, nl=False)
         return
     current = state()
     try:
-        write_text_atomic(out, text)
+        write_output_file(out, text.encode("utf-8"), force=force, replaceable=_same_schema(document["$id"]))
     except NotARegularFile as error:
         refuse_destination(current, "--out", out, error)
+    except DestinationExists:
+        click.echo("✗ " + current.t("cli.schema_exists", path=out), err=True)
+        raise click.exceptions.Exit(EXIT_REFUSED) from None
     except OSError as exc:
         click.echo(current.t("cli.write_failed", path=out, reason=exc.strerror or type(exc).__name__), err=True)
         raise click.exceptions.Exit(EXIT_WRITE_FAILED) from None
     click.echo(current.t("cli.schema_written", path=out), err=True)
+
+
+def _same_schema(schema_id: str) -> Callable[[bytes], bool]:
+    """Whether an existing file is jubao's JSON Schema of the same format (any version of it: ``$id`` is
+    ``urn:jubao:schema:NAME:N``): regenerating it after an upgrade replaces it; any other file is kept."""
+    prefix = schema_id.rsplit(":", 1)[0] + ":"
+
+    def replaceable(existing: bytes) -> bool:
+        try:
+            document = json.loads(existing)
+        except ValueError:
+            return False
+        return isinstance(document, dict) and str(document.get("$id", "")).startswith(prefix)
+
+    return replaceable
