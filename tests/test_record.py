@@ -231,6 +231,39 @@ def test_an_invalid_case_file_is_refused_before_editing(runner: CliRunner, tmp_p
     assert case.read_bytes() == before
 
 
+@pytest.mark.parametrize("command", ["filed", "replied"])
+def test_a_case_file_saved_by_an_editor_meanwhile_is_not_written_over(
+    runner: CliRunner, commented: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """She has the case open in an editor and saves it while ``jubao filed`` runs (after jubao read the file,
+    before it writes): writing the edit would silently undo her save. Nothing is written, and she is told."""
+    from jubao.cli import record_cmd  # noqa: PLC0415
+
+    saved_by_editor = COMMENTED.replace("# 我想要的", "# 我想要的（刚在编辑器里改过）")
+    name = "add_filing" if command == "filed" else "record_reply"
+    editing = getattr(record_cmd, name)
+
+    def editor_saves_meanwhile(*args: object, **kwargs: object) -> object:
+        commented.write_text(saved_by_editor, encoding="utf-8")
+        return editing(*args, **kwargs)
+
+    monkeypatch.setattr(record_cmd, name, editor_saves_meanwhile)
+    result = _record(runner, command, str(commented), "police", "--on", "2026-11-20")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"✗ jubao 修改 {commented} 的同时，它被别的程序改动了（例如编辑器保存了它）；为了不覆盖那些改动，没有写入。"
+        "请再运行一次同样的命令。",
+        "  案件文件没有改动。",
+    ]
+    assert commented.read_text(encoding="utf-8") == saved_by_editor
+    assert sorted(p.name for p in commented.parent.iterdir()) == [commented.name]
+
+    monkeypatch.undo()  # run again, as the message says: the edit lands on her saved text
+    again = _record(runner, command, str(commented), "police", "--on", "2026-11-20")
+    assert again.exit_code == 0, again.output
+    assert "# 我想要的（刚在编辑器里改过）" in commented.read_text(encoding="utf-8")
+
+
 def test_a_linked_case_file_is_updated_through_the_link(runner: CliRunner, card: Path) -> None:
     link = card.parent / "link.yaml"
     link.symlink_to(card.name)

@@ -44,7 +44,7 @@ def filed(case: str, channel: str, on: date, reference: str | None) -> None:
         edit = add_filing(text, channel=channel, filed_on=on, reference_number=reference, source=case)
     except (EditError, CaseFileError) as error:
         _refuse(error, current, case=case)
-    _write(path, edit, current)
+    _write(path, text, edit, current)
     name = _channel_name(channel, current)
     number = current.t("record.reference", number=reference) if reference else ""
     echo("✓ " + current.t("record.filed", date=_day(on, current.lang), name=name, channel=channel,
@@ -67,7 +67,7 @@ def replied(case: str, channel: str, on: date, summary: str | None) -> None:
         edit = record_reply(text, channel=channel, reply_on=on, summary=summary, source=case)
     except (EditError, CaseFileError) as error:
         _refuse(error, current, case=case)
-    _write(path, edit, current)
+    _write(path, text, edit, current)
     prior = edit.case.prior_complaints[edit.index]
     number = current.t("record.reference", number=prior.reference_number) if prior.reference_number else ""
     echo("✓ " + current.t("record.replied", date=_day(on, current.lang), name=_channel_name(channel, current),
@@ -120,7 +120,17 @@ def _refuse(error: EditError | CaseFileError, current: CliState, *, case: str) -
     raise click.exceptions.Exit(EXIT_INVALID)
 
 
-def _write(path: Path, edit: Edit, current: CliState) -> None:
+def _write(path: Path, read: str, edit: Edit, current: CliState) -> None:
+    """Write the edited case over the file — unless the file is no longer the text the edit was made from: an
+    editor saved it while jubao loaded its plugins, say. Writing then would silently undo that save."""
+    try:
+        now = read_case_bytes(path).decode("utf-8")
+    except (CaseFileError, OSError, UnicodeDecodeError):
+        now = None
+    if now != read:
+        echo("✗ " + current.t("record.error.changed_meanwhile", case=str(path)), err=True)
+        echo("  " + current.t("record.nothing_written"), err=True)
+        raise click.exceptions.Exit(EXIT_FAILED)
     try:
         write_text_atomic(path.resolve(), edit.text)  # through a link, the file it points to
     except OSError as error:
