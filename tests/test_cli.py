@@ -159,3 +159,38 @@ def test_yaml_syntax_error_is_located_without_traceback(runner: CliRunner) -> No
     assert "Traceback" not in result.output
     assert "syntax-error.yaml:4:" in result.stderr
     assert "YAML 语法错误" in result.stderr
+
+
+_CARD = str(EXAMPLES / "credit-card-employer.yaml")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["evaluate", ""],
+        ["evaluate", _CARD, ""],
+        ["validate", ""],
+        ["plan", ""],
+        ["plan", _CARD, "--ics", ""],
+        ["next", _CARD, "--out", ""],
+        ["documents", _CARD, "--out", ""],
+        ["explain", ""],
+        ["due", ""],
+        ["filed", "", "police", "--on", "2026-11-20"],
+        ["schema", "case", "--out", ""],
+    ],
+    ids=lambda args: " ".join(repr(a) if not a else a.rsplit("/", 1)[-1] for a in args),
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """``jubao evaluate "$CASE"`` with ``CASE`` unset evaluated every case in the current folder (an empty path is
+    the current folder), ``due ''`` listed them and ``--out ''`` named the folder she is in. Now: exit 2, saying
+    the path is empty, and nothing read or written."""
+    (tmp_path / "other-case.yaml").write_text(MINIMAL_CASE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "路径是空的（''）；请写出文件或文件夹的路径。在脚本里，这通常是变量没有赋值" in result.stderr
+    assert "other-case.yaml" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-case.yaml"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo
 from jubao.evidence import Change, ManifestError, read_manifest, recorded_in_case, recorded_in_manifest, verify
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("case", type=click.Path(path_type=str))
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+@click.argument("case", type=PathParam(path_type=str))
+@click.option("--out", "out", required=True, type=PathParam(path_type=Path),
               help="输出文件夹（不存在则新建；之前生成的材料如果您改动过，新材料写在旁边带日期的文件夹）/ "
                    "output folder (an earlier set you changed is kept; the new one goes beside it).")  # fmt: skip
 @click.option("--channel", "channels", multiple=True, metavar="ID",
@@ -175,8 +176,8 @@ def evidence() -> None:
 
 
 @evidence.command("verify")
-@click.argument("case", type=click.Path(path_type=str))
-@click.option("--manifest", type=click.Path(path_type=Path),
+@click.argument("case", type=PathParam(path_type=str))
+@click.option("--manifest", type=PathParam(path_type=Path),
               help="jubao documents 写出的 evidence.json（默认：核对案件文件中记录的 sha256）/ the evidence.json "
                    "a document set recorded (default: the sha256 values in the case).")  # fmt: skip
 def verify_command(case: str, manifest: Path | None) -> None:

@@ -18,6 +18,7 @@ import click
 
 from jubao.case_checks import channel_problems
 from jubao.cli.common import EXIT_INVALID, DayParam
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo
 from jubao.loading import JSON_SUFFIXES, YAML_SUFFIXES, CaseFileError, load_case
@@ -42,7 +43,7 @@ class DueItem:
 
 
 @click.command()
-@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("folder", required=False, default=".", type=PathParam(path_type=Path))
 @click.option("--as-of", "as_of", type=DayParam(),
               help="以这一天为“今天”（默认：今天）/ count days from this date (default: today).")  # fmt: skip
 def due(folder: Path, as_of: date | None) -> None:

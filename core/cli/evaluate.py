@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, problem_line, read_case, stop
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
 
@@ -32,7 +33,7 @@ TODAY_HELP = "以哪一天为“今天”（默认：北京时间今天）/ the 
 
 
 @click.command()
-@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=str), metavar="CASE…")
+@click.argument("cases", nargs=-1, required=True, type=PathParam(path_type=str), metavar="CASE…")
 @click.option("--as-of", "as_of", type=DateParam(), help=AS_OF_HELP)
 @click.option("--today", type=DateParam(), help=TODAY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / JSON output (format jubao.evaluation/1).")
@@ -286,7 +287,7 @@ def _is_terminal(stream: Any) -> bool:
 
 
 @click.command()
-@click.argument("case", type=click.Path(path_type=str))
+@click.argument("case", type=PathParam(path_type=str))
 @click.option("--as-of", "as_of", type=DateParam(), help=AS_OF_HELP)
 @click.option("--today", type=DateParam(), help=TODAY_HELP)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / JSON output (format jubao.trace/1).")

@@ -21,6 +21,7 @@ import click
 
 from jubao.bounded import TooLargeError, read_regular
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, problem_line
+from jubao.cli.params import PathParam
 from jubao.cli.state import state
 from jubao.cli.terminal import echo
 from jubao.fileio import write_text_atomic
@@ -65,7 +66,7 @@ def _style(*, checkbox: bool = False) -> Style:
 
 
 @click.command("new")
-@click.argument("case_file", required=False, type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("case_file", required=False, type=PathParam(path_type=Path, dir_okay=True))
 @click.option("--lang", "lang_option", type=click.Choice(LANGS, case_sensitive=False), default=None,
               help="提问的语言（默认同 jubao --lang）/ the interview's language (default: jubao --lang).")  # fmt: skip
 def new(case_file: Path | None, lang_option: str | None) -> None:

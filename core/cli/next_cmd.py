@@ -9,6 +9,7 @@ from typing import NoReturn
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case, refuse_destination
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo
 from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
@@ -19,12 +20,12 @@ FORMATS = ("text", "md", "docx")
 
 
 @click.command("next")
-@click.argument("case", type=click.Path(path_type=str))
+@click.argument("case", type=PathParam(path_type=str))
 @click.option("--as-of", "--today", "as_of", type=DateParam(),
               help="以哪一天为“今天”（默认：北京时间今天）/ the day to plan from (default: today).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text：在终端显示；md、docx：可打印的文件 / text on the terminal, or a printable file.")  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path),
+@click.option("--out", type=PathParam(path_type=Path),
               help="写入这个文件（不覆盖已有文件）/ write to this file (never over an existing one).")  # fmt: skip
 @click.option("--force", is_flag=True, help="覆盖已有的 --out 文件 / overwrite an existing --out file.")
 def next_command(case: str, as_of: date | None, fmt: str, out: Path | None, force: bool) -> None:

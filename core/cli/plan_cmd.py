@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DateParam, read_case, refuse_destination
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
 from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
@@ -18,12 +19,12 @@ from jubao.statutes import StatuteError, bundled_statutes
 
 
 @click.command()
-@click.argument("case", type=click.Path(path_type=str))
+@click.argument("case", type=PathParam(path_type=str))
 @click.option("--as-of", "as_of", type=DateParam(),
               help="显示在这一天看到的计划（默认：今天）/ show the plan as it stood on this date.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / JSON output (format jubao.plan/1).")
 @click.option("--explain", is_flag=True, help="每个日期的法律依据和计算规则 / the basis and counting of each date.")
-@click.option("--ics", "ics", type=click.Path(path_type=Path),
+@click.option("--ics", "ics", type=PathParam(path_type=Path),
               help="写出日历文件（.ics；只覆盖 jubao 上次写出且没有改动过的日历）/ write an iCalendar file (replacing "
                    "only a calendar jubao wrote that is unchanged).")  # fmt: skip
 @click.option("--force", is_flag=True, help="覆盖已有的 --ics 文件，不管是谁写的 / overwrite an existing --ics file.")

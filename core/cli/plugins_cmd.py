@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from jubao.cli.params import PathParam
 from jubao.cli.render import source_json, source_lines
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
@@ -176,7 +177,7 @@ def plugin() -> None:
 
 @plugin.command("new")
 @click.argument("name")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--dir", "directory", type=PathParam(file_okay=False, path_type=Path), default=None,
               help="在此已有目录下创建（默认：当前目录）/ existing parent directory (default: current).")  # fmt: skip
 def new_plugin(name: str, directory: Path | None) -> None:
     """创建一个可直接安装的插件项目 / create a ready-to-install plugin project.

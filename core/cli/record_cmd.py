@@ -16,6 +16,7 @@ import click
 from jubao.case import Case
 from jubao.case_edit import Edit, EditError, add_filing, record_reply, unknown_channel
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID, DayParam, read_case
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo
 from jubao.fileio import write_text_atomic
@@ -30,7 +31,7 @@ _ON_HELP = "日期：2026-11-20、2026年11月20日 或 今天 / the date: 2026-
 
 
 @click.command()
-@click.argument("case", type=click.Path(path_type=str))
+@click.argument("case", type=PathParam(path_type=str))
 @click.argument("channel")
 @click.option("--on", "on", required=True, type=DayParam(), help="提交的" + _ON_HELP)
 @click.option("--ref", "reference", metavar="NUMBER",
@@ -54,7 +55,7 @@ def filed(case: str, channel: str, on: date, reference: str | None) -> None:
 
 
 @click.command()
-@click.argument("case", type=click.Path(path_type=str))
+@click.argument("case", type=PathParam(path_type=str))
 @click.argument("channel")
 @click.option("--on", "on", required=True, type=DayParam(), help="收到答复的" + _ON_HELP)
 @click.option("--summary", metavar="TEXT", help="答复的主要内容 / what the reply said.")

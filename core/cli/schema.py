@@ -11,6 +11,7 @@ import click
 
 from jubao.case import case_json_schema
 from jubao.cli.common import refuse_destination
+from jubao.cli.params import PathParam
 from jubao.cli.state import state
 from jubao.evaluation import evaluation_json_schema, trace_json_schema
 from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
@@ -31,7 +32,7 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathParam(dir_okay=False, path_type=Path),
     help="写入文件（原子写入；只覆盖 jubao 的同名 JSON Schema）而不是标准输出 / write to this file (atomically; "
     "replacing only jubao's schema of the same name) instead of stdout.",
 )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from jubao.cli.common import EXIT_FAILED, EXIT_INVALID
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class _NoTraces(logging.Filter):
 )
 @click.option(
     "--data-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathParam(path_type=Path, file_okay=False),
     envvar="JUBAO_DATA_DIR",
     help="数据目录（数据库和证据副本）/ data directory (database and evidence copies).",
 )

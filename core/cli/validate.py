@@ -16,6 +16,7 @@ import click
 from jubao.case import Case
 from jubao.case_warnings import as_errors, located_warnings
 from jubao.cli.common import EXIT_INVALID, case_text, plugin_problems, problem_line, read_stdin
+from jubao.cli.params import PathParam
 from jubao.cli.state import CliState, state
 from jubao.cli.terminal import echo, echo_json
 from jubao.loading import CaseFileError, load_case, parse_case_text
@@ -33,7 +34,7 @@ class Outcome:
 
 
 @click.command()
-@click.argument("cases", nargs=-1, type=click.Path(path_type=str))
+@click.argument("cases", nargs=-1, type=PathParam(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（键名为英文，稳定）/ machine-readable JSON output.")
 @click.option("--strict", is_flag=True, help="提醒也按错误处理（退出码 2）/ treat warnings as errors (exit 2).")
 def validate(cases: tuple[str, ...], as_json: bool, strict: bool) -> None:
