@@ -6,6 +6,7 @@ every request. Logs carry no request line (uvicorn's access log is off) and no e
 
 from __future__ import annotations
 
+import errno
 import logging
 import secrets
 import socket
@@ -85,7 +86,7 @@ def serve(*, host: str, port: int, db_url: str | None, data_dir: Path | None, au
     if not settings.is_local and not auth:
         click.echo("✗ " + current.t("serve.need_auth", host=host), err=True)
         raise click.exceptions.Exit(EXIT_INVALID)
-    sock = _bind(host, port)
+    sock = _bind(host, port, default_store=db_url is None and data_dir is None, no_browser=no_browser)
     import uvicorn  # noqa: PLC0415
 
     from jubao.store import StoreError  # noqa: PLC0415
@@ -153,7 +154,9 @@ def _store_failed(current: CliState, error: StoreError) -> str:
     return current.t("serve.store_failed", reason=str(error))
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def _bind(host: str, port: int, *, default_store: bool, no_browser: bool) -> socket.socket:
+    """The listening socket. A port taken by a jubao started earlier (in another window, say) is not an error
+    when this run asks for nothing different: that jubao is opened instead (exit 0)."""
     current = state()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -162,11 +165,63 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        click.echo("✗ " + current.t("serve.port_in_use", port=port, reason=error.strerror or "",
-                                    suggestion=port + 1 if port else 8766), err=True)  # fmt: skip
-        raise click.exceptions.Exit(EXIT_FAILED) from None
+        suggestion = port + 1 if port else 8766
+        running = _running_jubao(host, port) if error.errno == errno.EADDRINUSE else None
+        if running is None:
+            click.echo("✗ " + current.t("serve.port_in_use", port=port, reason=error.strerror or "",
+                                        suggestion=suggestion), err=True)  # fmt: skip
+            raise click.exceptions.Exit(EXIT_FAILED) from None
+        url, locked = running
+        login = current.t("serve.running_login") if locked else ""
+        if not default_store:  # asked for a database of its own: opening that one could show other cases
+            click.echo("✗ " + current.t("serve.running_other", url=url, port=port, suggestion=suggestion), err=True)
+            raise click.exceptions.Exit(EXIT_FAILED) from None
+        click.echo(current.t("serve.running", url=url, login=login).rstrip())
+        if not no_browser:
+            click.echo(current.t("serve.opening"))
+            webbrowser.open(url)
+        raise click.exceptions.Exit(0) from None
     sock.set_inheritable(True)
     return sock
+
+
+PROBE_SECONDS = 3.0
+"""How long to wait for whatever holds the port to answer (it is on this machine)."""
+
+
+def _running_jubao(host: str, port: int) -> tuple[str, bool] | None:
+    """Whether the program holding ``host:port`` is a jubao serve: its address and whether it asks for a token.
+    Asks its OpenAPI document (``info.title`` jubao; with ``--auth`` a jubao problem answer instead). Only this
+    machine's own address is asked (the one given to ``--host``, or loopback for a wildcard); nothing is sent
+    but the request line."""
+    import json  # noqa: PLC0415 - only when the port is taken
+    import urllib.error  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    shown = f"[{target}]" if ":" in target else target
+    url = f"http://{shown}:{port}/"
+    request = urllib.request.Request(url + "api/v1/openapi.json", headers={"Accept": "application/json"})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+    try:
+        with opener.open(request, timeout=PROBE_SECONDS) as response:
+            body, locked = response.read(1 << 20), False
+    except urllib.error.HTTPError as answer:
+        body, locked = answer.read(1 << 16), answer.code == 401
+    except (OSError, ValueError):
+        return None
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    info = document.get("info")
+    if not locked and isinstance(info, dict) and info.get("title") == "jubao":
+        return url, False
+    if locked and str(document.get("type", "")).startswith("https://jubao.invalid/problems/"):
+        return url, True
+    return None
 
 
 def _wipe(db_url: str | None, data_dir: Path | None, yes: bool) -> None:
