@@ -20,6 +20,7 @@ import click
 
 from jubao._compat import unsupported_python_message
 from jubao._version import __version__
+from jubao.cli.encoding import fit_streams
 from jubao.cli.state import CliState, state
 from jubao.i18n import DEFAULT_LANG, ENV_VAR, LANGS, Lang
 
@@ -243,6 +244,7 @@ def summary_command(name: str) -> click.Command:
 
 def main() -> None:
     """Console-script entry point."""
+    fit_streams()  # a GBK or Latin-1 terminal, or a file redirected there: every line stays printable
     message = unsupported_python_message()
     if message:
         click.echo(message, err=True)

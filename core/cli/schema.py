@@ -13,6 +13,7 @@ from jubao.case import case_json_schema
 from jubao.cli.common import refuse_destination
 from jubao.cli.params import PathParam
 from jubao.cli.state import state
+from jubao.cli.terminal import echo_json
 from jubao.evaluation import evaluation_json_schema, trace_json_schema
 from jubao.fileio import DestinationExists, NotARegularFile, write_output_file
 
@@ -48,7 +49,7 @@ def schema(name: str, out: Path | None, force: bool) -> None:
     document = SCHEMAS[name]()
     text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if out is None:
-        click.echo(text, nl=False)
+        echo_json(text.removesuffix("\n"))  # writable in any terminal's encoding, losslessly
         return
     current = state()
     try:

@@ -12,8 +12,11 @@ characters are written as JSON ``\\uXXXX`` escapes (the data a tool reads is unc
 from __future__ import annotations
 
 import re
+import sys
 
 import click
+
+from jubao.cli.encoding import json_for_encoding
 
 _SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI: cursor, colour, erase …
@@ -70,5 +73,7 @@ def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def echo_json(text: str, *, err: bool = False) -> None:
-    """``click.echo`` for JSON output: made ``json_terminal_safe`` first (lossless)."""
-    click.echo(json_terminal_safe(text), err=err)
+    """``click.echo`` for JSON output: made ``json_terminal_safe`` first, and writable in the stream's encoding
+    (``json_for_encoding``) — both lossless."""
+    encoding = getattr(sys.stderr if err else sys.stdout, "encoding", None)  # where click.echo writes to
+    click.echo(json_for_encoding(json_terminal_safe(text), encoding), err=err)
