@@ -166,7 +166,9 @@ def _bind(host: str, port: int, *, default_store: bool, no_browser: bool) -> soc
     except OSError as error:
         sock.close()
         suggestion = port + 1 if port else 8766
-        running = _running_jubao(host, port) if error.errno == errno.EADDRINUSE else None
+        from jubao.cli.serve_probe import running_jubao  # noqa: PLC0415 - urllib only when the port is taken
+
+        running = running_jubao(host, port) if error.errno == errno.EADDRINUSE else None
         if running is None:
             click.echo("✗ " + current.t("serve.port_in_use", port=port, reason=error.strerror or "",
                                         suggestion=suggestion), err=True)  # fmt: skip
@@ -183,45 +185,6 @@ def _bind(host: str, port: int, *, default_store: bool, no_browser: bool) -> soc
         raise click.exceptions.Exit(0) from None
     sock.set_inheritable(True)
     return sock
-
-
-PROBE_SECONDS = 3.0
-"""How long to wait for whatever holds the port to answer (it is on this machine)."""
-
-
-def _running_jubao(host: str, port: int) -> tuple[str, bool] | None:
-    """Whether the program holding ``host:port`` is a jubao serve: its address and whether it asks for a token.
-    Asks its OpenAPI document (``info.title`` jubao; with ``--auth`` a jubao problem answer instead). Only this
-    machine's own address is asked (the one given to ``--host``, or loopback for a wildcard); nothing is sent
-    but the request line."""
-    import json  # noqa: PLC0415 - only when the port is taken
-    import urllib.error  # noqa: PLC0415
-    import urllib.request  # noqa: PLC0415
-
-    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    shown = f"[{target}]" if ":" in target else target
-    url = f"http://{shown}:{port}/"
-    request = urllib.request.Request(url + "api/v1/openapi.json", headers={"Accept": "application/json"})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
-    try:
-        with opener.open(request, timeout=PROBE_SECONDS) as response:
-            body, locked = response.read(1 << 20), False
-    except urllib.error.HTTPError as answer:
-        body, locked = answer.read(1 << 16), answer.code == 401
-    except (OSError, ValueError):
-        return None
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    if not isinstance(document, dict):
-        return None
-    info = document.get("info")
-    if not locked and isinstance(info, dict) and info.get("title") == "jubao":
-        return url, False
-    if locked and str(document.get("type", "")).startswith("https://jubao.invalid/problems/"):
-        return url, True
-    return None
 
 
 def _wipe(db_url: str | None, data_dir: Path | None, yes: bool) -> None:
