@@ -79,6 +79,7 @@ def test_version_is_the_one_in_version_module_and_imports_nothing_heavy(tmp_path
         "jubao._compat",
         "jubao._version",
         "jubao.cli",
+        "jubao.cli.encoding",  # stdlib only: lets a GBK terminal print every line (tests/test_output_encoding.py)
         "jubao.cli.state",
         "jubao.cli.terminal",
         "jubao.i18n",
