@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 import jubao.documents
 from jubao.cli.main import cli
 from jubao.documents import SET_FORMAT
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, fill_disk
 from tests.test_cli_process import _run
 
 CARD = EXAMPLES / "credit-card-employer.yaml"
@@ -116,9 +116,26 @@ def test_write_failure_leaves_no_half_set(runner: CliRunner, tmp_path: Path, mon
     monkeypatch.setattr(jubao.documents, "_swap_into_place", fail)
     out = tmp_path / "o"
     result = _documents(runner, str(CARD), "--out", str(out))
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # the output could not be written (docs/cli.md, exit status), not bad input
     assert "No space left on device" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_keeps_the_earlier_set_whole(runner: CliRunner, small_disk: Path) -> None:
+    """A real 4 MiB file system filled to the last byte: the new set cannot be written, the one from last week is
+    left exactly as it was, nothing half-written stays behind, and once space is freed the same command works."""
+    out = small_disk / "材料"
+    assert _documents(runner, str(CARD), "--out", str(out)).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    filler = fill_disk(small_disk)
+    result = _documents(runner, str(CARD), "--out", str(out), "--today", "2026-11-30")
+    assert result.exit_code == 1
+    assert f"✗ 无法写入 {out}（No space left on device）；没有写入任何文件" in result.stderr
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "材料"]  # no staging folder left
+    filler.unlink()
+    again = _documents(runner, str(CARD), "--out", str(out), "--today", "2026-11-30")
+    assert again.exit_code == 0, again.output
 
 
 def test_missing_evidence_file_is_a_warning_not_a_crash(runner: CliRunner, tmp_path: Path, case_copy: Path) -> None:

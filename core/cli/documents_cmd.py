@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from jubao.documents import DocumentSet, WriteOutcome
 
 
+WRITE_FAILURES = frozenset({"cannot_write"})
+"""``DocumentsError`` codes that are not the person's input but the set could not be written (a full disk, a folder
+that refuses files): exit 1, as every command that cannot write its output (docs/cli.md, exit status); the other
+codes ask for a change to the command (exit 2; ``out_busy``, another run writing the same folder, among them)."""
+
+
 @click.command()
 @click.argument("case", type=PathParam(path_type=str))
 @click.option("--out", "out", required=True, type=PathParam(path_type=Path),
@@ -58,7 +64,8 @@ def documents(case: str, out: Path, *, channels: tuple[str, ...], formats: tuple
         outcome = write_document_set(document_set, out, force=force)
     except DocumentsError as error:
         echo("✗ " + current.t(f"documents.error.{error.code}", **error.params), err=True)
-        raise click.exceptions.Exit(EXIT_INVALID) from None
+        failed = error.code in WRITE_FAILURES  # the request was fine; the disk or another run was not
+        raise click.exceptions.Exit(EXIT_FAILED if failed else EXIT_INVALID) from None
     except TemplateError as error:
         echo("✗ " + current.t("documents.template_error", detail=str(error)), err=True)
         raise click.exceptions.Exit(EXIT_FAILED) from None
