@@ -51,8 +51,9 @@ LAYOUT = {
 
 
 class ScaffoldError(Exception):
-    """The project cannot be created. ``code`` names the message (``plugins.scaffold.<code>`` in the locales);
-    every one is the user's to fix (a name, a folder), so the command exits 2."""
+    """The project cannot be created. ``code`` names the message (``plugins.scaffold.<code>`` in the locales). Each
+    is the user's to fix (a name, a folder: the command exits 2) but ``cannot_write``, a folder that refused the
+    files or a full disk (exit 1, as for any output that could not be written)."""
 
     def __init__(self, code: str, **params: str) -> None:
         super().__init__(f"{code}: {params}")

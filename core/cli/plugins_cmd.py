@@ -185,7 +185,7 @@ def new_plugin(name: str, directory: Path | None) -> None:
     NAME is the distribution name, e.g. jubao-hotline-12345 (lower case, digits, - or _). The project is
     written to DIR/NAME, which must not exist; nothing is ever overwritten.
     """
-    from jubao.cli.common import EXIT_INVALID  # noqa: PLC0415 - only this command needs these
+    from jubao.cli.common import EXIT_FAILED, EXIT_INVALID  # noqa: PLC0415 - only this command needs these
     from jubao.scaffold import ScaffoldError, create_plugin  # noqa: PLC0415
 
     current = state()
@@ -195,5 +195,6 @@ def new_plugin(name: str, directory: Path | None) -> None:
         if exc.code == "bad_name":
             raise click.BadParameter(current.t("plugins.bad_name", name=name), param_hint="NAME") from None
         echo("✗ " + current.t(f"plugins.scaffold.{exc.code}", **exc.params), err=True)
-        raise click.exceptions.Exit(EXIT_INVALID) from None
+        failed = exc.code == "cannot_write"  # a full disk or a folder refusing files: output not written (exit 1)
+        raise click.exceptions.Exit(EXIT_FAILED if failed else EXIT_INVALID) from None
     echo(current.t("plugins.created", path=target))
