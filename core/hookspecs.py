@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # only for the annotations: importing the drafting context pu
     from jubao.evaluation import Evaluation
 
 PROJECT = "jubao"
-PLUGIN_API = "1.2"
+PLUGIN_API = "1.3"
 """Major.minor of the plugin contract. A minor bump adds (a hook, a context attribute); a major one removes or
 changes something, after a deprecation period (docs/plugins/api-policy.md)."""
 

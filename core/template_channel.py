@@ -13,12 +13,20 @@ Such a plugin's package holds ``channel.yaml`` (with a ``documents:`` list namin
 * when which documents there are depends on the case (one per agency, one per willing contact …), the module
   defines ``build(drafter, context)`` returning them and exposes ``plugin = TemplateChannel(__name__, build=build)``.
 
+``values`` and ``build`` may also be given as a reference, ``".drafting:template_values"`` (a module, relative to the
+package when it starts with a dot, and a name in it). The module is then imported the first time a document is
+drafted, not when the plugin loads: every command (``jubao validate``, ``jubao evaluate``, the server's start) loads
+every plugin, and a plugin whose code imports the drafting helpers at module level makes all of them pay for it.
+
 Registering the channel, its ``rules/`` folder (if the package has one) and rendering the documents is then
 jubao's code, not repeated in every plugin.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -27,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from jubao.channel import Channel, TemplateDocument
 from jubao.channel_package import channel_from_package
 from jubao.hookspecs import hookimpl
+from jubao.plugin_exceptions import PluginRunError
 from jubao.plugin_facts import Feature
 
 if TYPE_CHECKING:
@@ -46,6 +55,50 @@ TemplateValues = Callable[["DraftingContext"], Mapping[str, Any]]
 Build = Callable[["Drafter", "DraftingContext"], Iterable["Document"]]
 
 
+class FunctionReference:
+    """``"module:name"`` given for ``values`` or ``build``: checked when the plugin loads (the module must exist),
+    imported the first time it is called. A relative module (``".drafting"``) is found in the plugin's package.
+
+    Each problem is reported the way jubao reports a plugin's own: a malformed reference fails at the plugin's
+    ``TemplateChannel(...)`` line, a missing module as the module it names (both when plugins load, so the plugin
+    is skipped with that line), a missing function as ``PluginRunError`` when a document is drafted."""
+
+    def __init__(self, package: str, reference: str, role: str) -> None:
+        module, colon, name = reference.partition(":")
+        if not colon or not module or not name.isidentifier():
+            raise ValueError(f"{role}={reference!r}: write 'module:function', e.g. '.drafting:{_EXAMPLE[role]}'")
+        try:
+            self.module = importlib.util.resolve_name(module, package)
+        except ImportError:  # more dots than the package has parents
+            raise ValueError(f"{role}={reference!r} names a module outside the top-level package") from None
+        if importlib.util.find_spec(self.module) is None:
+            raise ModuleNotFoundError(f"No module named {self.module!r}", name=self.module)
+        self.package = package
+        self.reference = reference
+        self.name = name
+        self.role = role
+        self._function: Callable[..., Any] | None = None
+        self._lock = threading.Lock()
+
+    def resolve(self) -> Callable[..., Any]:
+        """The function, imported once (under a lock: documents may be drafted in several threads at once)."""
+        if self._function is None:
+            with self._lock:
+                if self._function is None:
+                    function = getattr(importlib.import_module(self.module), self.name, None)
+                    if not callable(function):
+                        message = f"{self.role}={self.reference!r}: {self.module} has no function {self.name}"
+                        raise PluginRunError(self.package, message)
+                    self._function = function
+        return self._function
+
+    def __repr__(self) -> str:
+        return f"{self.module}:{self.name}"
+
+
+_EXAMPLE = {"values": "template_values", "build": "build"}
+
+
 class TemplateChannel:
     """The plugin for a package made of ``channel.yaml`` and templates: registers the channel and renders its
     ``documents`` in order. ``values(context)``, if given, returns what every template gets besides ``ctx`` and
@@ -56,15 +109,19 @@ class TemplateChannel:
         self,
         package: str,
         *,
-        values: TemplateValues | None = None,
-        build: Build | None = None,
+        values: TemplateValues | str | None = None,
+        build: Build | str | None = None,
         features: Iterable[Feature] = (),
     ) -> None:
         if values is not None and build is not None:
             raise ValueError("give a TemplateChannel either values or build, not both")
         self.package = package
-        self.values = values
-        self.build = build
+        self.values: TemplateValues | FunctionReference | None = (
+            FunctionReference(package, values, "values") if isinstance(values, str) else values
+        )
+        self.build: Build | FunctionReference | None = (
+            FunctionReference(package, build, "build") if isinstance(build, str) else build
+        )
         self.features = tuple(features)
         self.channel = channel_from_package(package)
         if build is None and not self.channel.documents:
@@ -91,9 +148,17 @@ class TemplateChannel:
 
         drafter = Drafter(self.package, context)
         if self.build is not None:
-            return list(self.build(drafter, context))
-        extra = dict(self.values(context)) if self.values else {}
+            return list(_function(self.build)(drafter, context))
+        extra = self.template_values(context)
         return [_render(drafter, item, extra) for item in self.channel.documents]
+
+    def template_values(self, context: DraftingContext) -> dict[str, Any]:
+        """What ``values(context)`` adds to every template (nothing without ``values``)."""
+        return dict(_function(self.values)(context)) if self.values is not None else {}
+
+
+def _function(given: Callable[..., Any] | FunctionReference) -> Callable[..., Any]:
+    return given.resolve() if isinstance(given, FunctionReference) else given
 
 
 def _render(drafter: Drafter, item: TemplateDocument, extra: Mapping[str, Any]) -> Document:
@@ -134,7 +199,7 @@ def document_titles(plugins: PluginSet, channel_id: str, case: Case, evaluation:
         def render_case_dependent() -> None:  # the plugin's code (values) and templates: under its time limit
             context = drafting_context(plugins, channel_id, case, evaluation)
             drafter = Drafter(plugin.package, context)
-            extra = dict(plugin.values(context)) if plugin.values else {}
+            extra = plugin.template_values(context)
             for index, item in enumerate(plugin.channel.documents):
                 if declared[index] is None:
                     drafted[index] = _render(drafter, item, extra)

@@ -32,7 +32,7 @@ from jubao.documents_api import Document, NumberedList, Paragraph, Section, Sign
 from jubao.docx_writer import docx_outline, write_docx
 from jubao.plugins import build_documents
 from jubao.redaction import REDACTED_NAME, REDACTED_PHONE, ContactRedactor
-from jubao_plugins import procuratorate_12309 as procuratorate
+from jubao_plugins.procuratorate_12309 import drafting as procuratorate
 from tests.conftest import EXAMPLES
 from tests.docx_reference import reference_docx
 

@@ -17,45 +17,6 @@ Code remains only to hand the template values ``ctx`` does not offer, from ``jub
 * ``card`` — a credit card's debt: the parties are 发卡机构 and 持卡人.
 """
 
-from __future__ import annotations
+from jubao import TemplateChannel
 
-from dataclasses import replace
-from typing import Any
-
-from jubao import (
-    CaseView,
-    DraftingContext,
-    Redaction,
-    TemplateChannel,
-    anonymised_incidents,
-    online_summary,
-    vocab,
-)
-
-
-def template_values(context: DraftingContext) -> dict[str, Any]:
-    """The incidents by relation only, and what was posted online (see the module docstring)."""
-    view = CaseView(context)
-    rows = anonymised_incidents(view)
-    reached_me = False
-    if not view.reporter_is_borrower:
-        redaction = Redaction(context.case)
-        who = redaction.reporter()
-        own = [replace(row, target="投诉举报人") for row in rows if redaction.reaches(who, row.incident)]
-        reached_me = bool(own)
-        rows = own or rows
-    card = view.credit_card
-    if card:
-        rows = [replace(row, target=row.target.replace("借款人", "持卡人")) for row in rows]
-    behaviours = dict.fromkeys(vocab("Behaviour", b) for row in rows for b in row.incident.behaviours)
-    return {
-        "rows": rows,
-        "reached_me": reached_me,
-        "acts": sum(row.count for row in rows),
-        "behaviours": list(behaviours),
-        "online": online_summary(view),
-        "card": card,
-    }
-
-
-plugin = TemplateChannel(__name__, values=template_values)
+plugin = TemplateChannel(__name__, values=".drafting:template_values")
