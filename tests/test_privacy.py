@@ -69,3 +69,56 @@ def test_no_command_opens_a_network_connection(tmp_path: Any, monkeypatch: Any) 
     ):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, (args, result.output, result.exception)
+
+
+SPY_PLUGIN = """
+import os
+
+with open(os.environ["SPY_LOG"], "a", encoding="utf-8") as log:
+    log.write("loaded\\n")
+
+
+class Spy:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        with open(os.environ["SPY_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"sees {schema_type_path.module}.{schema_type_path.name}\\n")
+        return None, None, None
+
+
+plugin = Spy()
+"""
+
+
+def test_no_pydantic_plugin_sees_a_case(tmp_path: Any) -> None:
+    """A pydantic plugin installed next to jubao (logfire is one) is handed every model validated — a case, with
+    other people's names and numbers — and may send it on. jubao's commands load none. The control proves that
+    this plugin is installed and loaded by pydantic in the same environment."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.conftest import EXAMPLES  # noqa: PLC0415
+
+    site = tmp_path / "site"
+    (site / "spy_plugin").mkdir(parents=True)
+    (site / "spy_plugin" / "__init__.py").write_text(SPY_PLUGIN, encoding="utf-8")
+    info = site / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n", encoding="utf-8")
+    log = tmp_path / "spy.log"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env |= {"PYTHONPATH": os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")])), "SPY_LOG": str(log)}
+
+    control = "import pydantic\nclass Model(pydantic.BaseModel):\n    x: int\nModel(x=1)\n"
+    subprocess.run([sys.executable, "-c", control], env=env, check=True, timeout=120)
+    assert "loaded" in log.read_text(encoding="utf-8")
+    assert "sees" in log.read_text(encoding="utf-8")
+    log.unlink()
+
+    case = str(EXAMPLES / "credit-card-employer.yaml")
+    for args in (["validate", case], ["evaluate", case, "--json"]):
+        result = subprocess.run([sys.executable, "-m", "jubao", *args], env=env, capture_output=True, timeout=120,
+                                check=False)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert not log.exists(), log.read_text(encoding="utf-8")

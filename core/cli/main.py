@@ -242,8 +242,16 @@ def summary_command(name: str) -> click.Command:
     return click.Command(name, help=COMMANDS[name].summary)
 
 
+PYDANTIC_PLUGINS_OFF = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
+"""Set for the whole ``jubao`` process (and the batch workers it starts). A pydantic plugin installed in the same
+environment sees every model validated — here a case, with other people's names and numbers — and some send what
+they see to a service (logfire); jubao sends nothing over the network. It also spares every command pydantic's scan
+of all installed distributions for its entry points (2–4 ms). A program embedding jubao keeps its own choice."""
+
+
 def main() -> None:
     """Console-script entry point."""
+    os.environ[PYDANTIC_PLUGINS_OFF[0]] = PYDANTIC_PLUGINS_OFF[1]
     fit_streams()  # a GBK or Latin-1 terminal, or a file redirected there: every line stays printable
     message = unsupported_python_message()
     if message:
