@@ -187,3 +187,28 @@ def test_the_formats_plugin_registers_jubao_docx_without_importing_it() -> None:
     assert [p.text for p in written.paragraphs if p.text] == [
         p.text for p in open_docx(BytesIO(real.write(document))).paragraphs if p.text
     ]
+
+
+def test_a_command_ends_without_collecting_what_it_built(tmp_path: Path) -> None:
+    """The interpreter's shutdown collects garbage several times, each pass walking every object still alive: for
+    `jubao evaluate` that was 41 ms of its 260 ms. ``main`` freezes them when the command is over (``gc.freeze``);
+    what the command wrote is whole, and it exits with its own status."""
+    out = tmp_path / "frozen.txt"
+    script = (
+        "import atexit, gc, sys\n"
+        f"atexit.register(lambda: open({str(out)!r}, 'w').write(str(gc.get_freeze_count())))\n"
+        "from jubao.cli.main import main\n"
+        "sys.argv = ['jubao', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    case = str(EXAMPLES / "credit-card-employer.yaml")
+    result = subprocess.run([sys.executable, "-c", script, "evaluate", case, "--today", "2026-11-29", "--json"],
+                            capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["routes"]
+    assert int(out.read_text(encoding="utf-8")) > 10_000  # the run's objects, frozen before shutdown
+    missing = tmp_path / "missing.yaml"
+    result = subprocess.run([sys.executable, "-c", script, "validate", str(missing)], capture_output=True, text=True,
+                            encoding="utf-8", timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 2  # a refusal still exits with its status
+    assert int(out.read_text(encoding="utf-8")) > 0
