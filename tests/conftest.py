@@ -4,6 +4,7 @@ one engine (loaded through the same entry points a third-party plugin uses)."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -186,3 +187,50 @@ def fill_disk(disk: Path) -> Path:
     finally:
         os.close(fd)
     return filler
+
+
+IMPORT_PROBE = """
+import json, sys
+before = set(sys.modules)
+from jubao.cli.main import main
+sys.argv = ["jubao", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+with open(OUT, "w", encoding="utf-8") as out:
+    json.dump({"code": code, "new": sorted(set(sys.modules) - before)}, out)
+"""
+
+
+def run_probed(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], int, set[str]]:
+    """Run ``jubao ARGS`` in a fresh interpreter (``env``: its environment, this one's by default): the finished
+    process, its exit code and every module it imported. What a test process has already imported says nothing
+    about a user's ``jubao``."""
+    out = tmp_path / "modules.json"
+    script = IMPORT_PROBE.replace("OUT", repr(str(out)))
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
+                            encoding="utf-8", env=env, timeout=120, check=False)  # fmt: skip
+    assert out.exists(), result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    return result, report["code"], set(report["new"])
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A site folder on the import path (this process and the jubao processes a test starts), where a test installs
+    plugins as distributions. Its packages are named ``tp_…`` or ``aaa_…``: forgotten after the test, so that the
+    next test's package of the same name is imported afresh."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]).rstrip(":"))
+    before = set(sys.modules)
+    yield folder
+    for module in set(sys.modules) - before:
+        if module.startswith(("tp_", "aaa_")):
+            del sys.modules[module]

@@ -22,7 +22,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
@@ -88,20 +87,6 @@ def plugin_code(cid: str, body: str, *, routed: bool = True) -> str:
     head = "from jubao import Channel, Document, DocumentFormat, Feature, Text, hookimpl\n"
     register = "\n@hookimpl\ndef register_channels(register):\n    register(CHANNEL)\n"
     return head + CHANNEL.format(cid=cid) + register + (ROUTED if routed else "") + textwrap.dedent(body)
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A site folder on the import path (this process and the jubao processes a test starts)."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]).rstrip(":"))
-    before = set(sys.modules)
-    yield folder
-    for module in set(sys.modules) - before:  # the test's plugin packages: the next test writes its own
-        if module.startswith("tp_") or module.startswith("aaa_"):
-            del sys.modules[module]
 
 
 def run_jubao(*arguments: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 import jubao
 from jubao import _version
 from jubao.cli.main import COMMANDS, cli, lazy_command, summary_command
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_probed
 
 HEAVY = ("pydantic", "docx", "lxml", "icalendar", "durable", "fastapi", "sqlalchemy", "questionary", "ruamel",
          "prompt_toolkit", "uvicorn", "jinja2")  # fmt: skip
@@ -34,33 +34,14 @@ C module ``durable_rules_engine`` is probed at start, a 0.2 ms import, so that a
 NOT_FOR_VALIDATE = ("docx", "lxml", "icalendar", "durable", "fastapi", "sqlalchemy", "questionary", "ruamel",
                     "prompt_toolkit", "uvicorn")  # fmt: skip
 
-PROBE = """
-import json, sys
-before = set(sys.modules)
-from jubao.cli.main import main
-sys.argv = ["jubao", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-else:
-    code = 0
-with open(OUT, "w", encoding="utf-8") as out:
-    json.dump({"code": code, "new": sorted(set(sys.modules) - before)}, out)
-"""
-
 
 def _run(tmp_path: Path, *args: str) -> tuple[str, int, set[str]]:
-    """Run ``jubao ARGS`` in a fresh interpreter: its stdout, exit code and the modules it imported."""
-    out = tmp_path / "modules.json"
-    script = PROBE.replace("OUT", repr(str(out)))
+    """Run ``jubao ARGS`` in a fresh interpreter without the tests' JUBAO_ settings, 80 columns wide: its stdout,
+    exit code and the modules it imported."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUBAO_")}
     env["COLUMNS"] = "80"
-    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
-                            encoding="utf-8", env=env, timeout=120, check=False)  # fmt: skip
-    assert out.exists(), result.stderr
-    report = json.loads(out.read_text(encoding="utf-8"))
-    return result.stdout, report["code"], set(report["new"])
+    result, code, modules = run_probed(tmp_path, *args, env=env)
+    return result.stdout, code, modules
 
 
 def _imported(modules: set[str], packages: tuple[str, ...]) -> list[str]:

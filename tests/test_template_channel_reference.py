@@ -16,16 +16,14 @@ Each plugin is installed the way a user installs one: a distribution with a ``ju
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from jubao import Engine, PluginError, build_document_set, load_case, load_plugins
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_probed
 
 CASE = EXAMPLES / "credit-card-employer.yaml"
 CHANNEL_YAML = """\
@@ -61,33 +59,6 @@ BUILD = """
 def build(drafter, context):
     return [drafter.render("letter", document_id="built", extra_text="由 build 起草")]
 """
-PROBE = """
-import json, sys
-from jubao.cli.main import main
-sys.argv = ["jubao", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-else:
-    code = 0
-with open(OUT, "w", encoding="utf-8") as out:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
-"""
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A site folder on the import path, for this process and the jubao processes a test starts."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]).rstrip(":"))
-    before = set(sys.modules)
-    yield folder
-    for module in set(sys.modules) - before:
-        if module.startswith("tp_"):
-            del sys.modules[module]
 
 
 def install(site: Path, package: str, init: str, modules: dict[str, str] | None = None) -> None:
@@ -112,21 +83,10 @@ def plugin_init(arguments: str) -> str:
     return f"from jubao import TemplateChannel\nplugin = TemplateChannel(__name__, {arguments})\n"
 
 
-def run_probe(tmp_path: Path, *arguments: str) -> tuple[int, set[str], str]:
-    """``jubao ARGUMENTS`` in a fresh process: exit code, every module it had imported at the end, stderr."""
-    out = tmp_path / "modules.json"
-    script = PROBE.replace("OUT", repr(str(out)))
-    result = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True,
-                            encoding="utf-8", timeout=120, check=False)  # fmt: skip
-    assert out.exists(), result.stderr
-    report = json.loads(out.read_text(encoding="utf-8"))
-    return report["code"], set(report["modules"]), result.stderr
-
-
 def test_values_by_reference_are_imported_only_when_a_document_is_drafted(site: Path, tmp_path: Path) -> None:
     install(site, "tp_lazy", plugin_init('values=".drafting:template_values"'), {"drafting": VALUES})
-    code, modules, stderr = run_probe(tmp_path, "--lang", "en", "evaluate", str(CASE), "--json")
-    assert code == 0, stderr
+    result, code, modules = run_probed(tmp_path, "--lang", "en", "evaluate", str(CASE), "--json")
+    assert code == 0, result.stderr
     assert "tp_lazy" in modules  # the plugin loaded: its channel is routed (below)
     assert "tp_lazy.drafting" not in modules
     assert "jubao.drafting" not in modules  # nor jubao's drafting stack, which no built-in plugin imports either
@@ -136,8 +96,8 @@ def test_values_by_reference_are_imported_only_when_a_document_is_drafted(site: 
     assert "tp_lazy" in [route["channel"] for route in json.loads(evaluated.stdout)["routes"]]
 
     out = tmp_path / "set"
-    code, modules, stderr = run_probe(tmp_path, "documents", str(CASE), "--channel", "tp_lazy", "--out", str(out))
-    assert code == 0, stderr
+    result, code, modules = run_probed(tmp_path, "documents", str(CASE), "--channel", "tp_lazy", "--out", str(out))
+    assert code == 0, result.stderr
     assert "tp_lazy.drafting" in modules
     letter = (out / "tp_lazy" / "letter.md").read_text(encoding="utf-8")
     lender = load_case(CASE).lender.name
