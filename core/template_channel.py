@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -78,18 +77,16 @@ class FunctionReference:
         self.name = name
         self.role = role
         self._function: Callable[..., Any] | None = None
-        self._lock = threading.Lock()
 
     def resolve(self) -> Callable[..., Any]:
-        """The function, imported once (under a lock: documents may be drafted in several threads at once)."""
+        """The function, imported the first time. No lock of its own: Python's import lock already makes threads
+        drafting at once import the module once, and a lock held across ``fork()`` would hang the child."""
         if self._function is None:
-            with self._lock:
-                if self._function is None:
-                    function = getattr(importlib.import_module(self.module), self.name, None)
-                    if not callable(function):
-                        message = f"{self.role}={self.reference!r}: {self.module} has no function {self.name}"
-                        raise PluginRunError(self.package, message)
-                    self._function = function
+            function = getattr(importlib.import_module(self.module), self.name, None)
+            if not callable(function):
+                message = f"{self.role}={self.reference!r}: {self.module} has no function {self.name}"
+                raise PluginRunError(self.package, message)
+            self._function = function
         return self._function
 
     def __repr__(self) -> str:
